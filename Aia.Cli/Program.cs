@@ -1,0 +1,32 @@
+using Aia.Cli.Commands;
+using CommandLine;
+
+namespace Aia.Cli;
+
+/// <summary>The <c>aia</c> command: a verb table. Exit codes: 0 success, 1 failure, 2 bad usage.</summary>
+public static class Program
+{
+    /// <summary>Every verb's options type, in the order <c>aia --help</c> lists them.</summary>
+    private static readonly Type[] Verbs =
+    [
+        typeof(DevicesOptions),
+    ];
+
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args) => Run(args);
+
+    /// <summary>Parses and runs one command line; returns the exit code.</summary>
+    public static int Run(string[] args)
+    {
+        using var parser = new Parser(s =>
+        {
+            s.HelpWriter = null;
+            s.CaseInsensitiveEnumValues = true;
+            s.CaseSensitive = false;
+        });
+        var parsed = parser.ParseArguments(args, Verbs);
+        return parsed.MapResult(
+            (DevicesOptions o) => DevicesCommand.Run(o),
+            errors => Usage.Report(parsed, errors));
+    }
+}

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using Aia.Engine.Autodiff;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace Aia.Engine.Runtime;
+
+/// <summary>
+/// One accelerator with everything that runs on it: the ILGPU context, the step <see cref="MemoryArena"/>,
+/// the autodiff <see cref="Tape"/> and the loaded kernels. Kernels are launched grid-stride with a few large
+/// groups (<see cref="GridStride"/>), which is what makes the same kernel fast on the CPU accelerator too.
+/// </summary>
+public sealed partial class Device : IDisposable
+{
+    private readonly ConcurrentDictionary<System.Reflection.MethodInfo, Delegate> kernels = new();
+    private long persistentBytes;
+    private long peakBytes;
+
+    private Device(Context context, Accelerator accelerator, DeviceKind kind, int groupSize)
+    {
+        Context = context;
+        Accelerator = accelerator;
+        Kind = kind;
+        GroupSize = groupSize;
+        Arena = new MemoryArena(accelerator);
+        Arena.Allocated += bytes => TrackAllocation(bytes);
+        Arena.Freed += bytes => TrackAllocation(-bytes);
+        Tape = new Tape(this);
+    }
+
+    /// <summary>The ILGPU context the accelerator belongs to.</summary>
+    public Context Context { get; }
+
+    /// <summary>The ILGPU accelerator.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>The kind of accelerator (never <see cref="DeviceKind.Auto"/>).</summary>
+    public DeviceKind Kind { get; }
+
+    /// <summary>Threads per group of a grid-stride launch.</summary>
+    public int GroupSize { get; }
+
+    /// <summary>Number of groups of a full grid-stride launch (a few per multiprocessor on GPUs).</summary>
+    public int GroupCount => Kind == DeviceKind.Cpu
+        ? Accelerator.NumMultiprocessors
+        : Accelerator.NumMultiprocessors * 8;
+
+    /// <summary>Step-scoped memory: activations, activation gradients and scratch.</summary>
+    public MemoryArena Arena { get; }
+
+    /// <summary>The tape that records backward closures of the operations run on this device.</summary>
+    public Tape Tape { get; }
+
+    /// <summary>A one-line description: kind, name, memory.</summary>
+    public string Description => Kind == DeviceKind.Cpu
+        ? $"Cpu {Accelerator.Name} ({Accelerator.NumMultiprocessors} cores, {GroupSize} thread(s) per group)"
+        : $"{Kind} {Accelerator.Name} ({Accelerator.MemorySize / (1 << 20)} MiB, {Accelerator.NumMultiprocessors} SMs)";
+
+    /// <summary>Bytes of device memory held by persistent tensors and the arena.</summary>
+    public long AllocatedBytes => Interlocked.Read(ref persistentBytes);
+
+    /// <summary>The most device memory held at once since the device was created.</summary>
+    public long PeakBytes => Interlocked.Read(ref peakBytes);
+
+    /// <summary>
+    /// Opens an accelerator. <see cref="DeviceKind.Auto"/> takes CUDA when present and the CPU otherwise; an
+    /// explicit kind that is not present throws <see cref="DeviceUnavailableException"/> naming what is.
+    /// </summary>
+    /// <param name="kind">The accelerator kind.</param>
+    /// <param name="cpuThreadsPerGroup">Threads per group on the CPU accelerator (1 is fastest; tests use 2 or
+    /// 4 to exercise the cooperative paths of the kernels).</param>
+    /// <param name="cpuCores">Simulated multiprocessors of the CPU accelerator (default: processor count).</param>
+    /// <param name="profiling">Enables ILGPU profiling markers (GPU-side timing for benchmarks).</param>
+    public static Device Create(DeviceKind kind = DeviceKind.Auto, int cpuThreadsPerGroup = 1, int? cpuCores = null, bool profiling = false)
+    {
+        if (cpuThreadsPerGroup is < 1 or > 64 || (cpuThreadsPerGroup & (cpuThreadsPerGroup - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(cpuThreadsPerGroup), "must be a power of two in 1..64");
+        int cores = Math.Max(1, cpuCores ?? Environment.ProcessorCount);
+        var context = CreateContext(kind, Math.Max(2, cpuThreadsPerGroup), cores, profiling);
+        try
+        {
+            switch (Resolve(kind, context))
+            {
+                case DeviceKind.Cuda:
+                    var cuda = context.CreateCudaAccelerator(0);
+                    return new Device(context, cuda, DeviceKind.Cuda, 256);
+                case DeviceKind.OpenCL:
+                    var cl = context.CreateCLAccelerator(0);
+                    return new Device(context, cl, DeviceKind.OpenCL, Math.Min(256, cl.MaxNumThreadsPerGroup));
+                default:
+                    var cpu = context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
+                    return new Device(context, cpu, DeviceKind.Cpu, cpuThreadsPerGroup);
+            }
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    private static Context CreateContext(DeviceKind kind, int cpuWarp, int cores, bool profiling) =>
+        Context.Create(builder =>
+        {
+            builder.Math(MathMode.Fast32BitOnly).Optimize(OptimizationLevel.O1).EnableAlgorithms();
+            if (profiling)
+                builder.Profiling();
+            builder.CPU(new CPUDevice(cpuWarp, 1, cores));
+            if (kind is DeviceKind.Auto or DeviceKind.Cuda)
+                builder.Cuda();
+            if (kind is DeviceKind.OpenCL)
+                builder.OpenCL();
+        });
+
+    private static DeviceKind Resolve(DeviceKind kind, Context context)
+    {
+        int cuda = context.GetCudaDevices().Count;
+        int cl = context.GetCLDevices().Count;
+        return kind switch
+        {
+            DeviceKind.Auto => cuda > 0 ? DeviceKind.Cuda : DeviceKind.Cpu,
+            DeviceKind.Cuda when cuda == 0 => throw new DeviceUnavailableException(
+                "No CUDA device was found (no NVIDIA driver or GPU visible to ILGPU). Use --device auto or --device cpu."),
+            DeviceKind.OpenCL when cl == 0 => throw new DeviceUnavailableException(
+                "No OpenCL device that ILGPU accepts was found (ILGPU needs generic address space support, which " +
+                "PoCL 3.1 lacks). Use --device auto or --device cpu."),
+            _ => kind,
+        };
+    }
+
+    /// <summary>Every accelerator ILGPU can open here (CUDA, OpenCL, CPU), and which one auto picks.</summary>
+    public static IReadOnlyList<DeviceInfo> List()
+    {
+        using var context = Context.Create(b => b.Cuda().OpenCL().CPU(new CPUDevice(2, 1, Environment.ProcessorCount)));
+        var list = new List<DeviceInfo>();
+        foreach (var d in context.Devices)
+        {
+            var (kind, details) = d switch
+            {
+                CudaDevice cuda => (DeviceKind.Cuda, $"sm_{cuda.Architecture?.Major}{cuda.Architecture?.Minor}, driver {cuda.DriverVersion}"),
+                CLDevice cl => (DeviceKind.OpenCL, $"{cl.CVersion}, {cl.Vendor}"),
+                _ => (DeviceKind.Cpu, $"ILGPU CPU accelerator, {Environment.ProcessorCount} cores"),
+            };
+            list.Add(new DeviceInfo(kind, d.Name, d.MemorySize, d.WarpSize, d.NumMultiprocessors, d.MaxNumThreadsPerGroup, details));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// The launch configuration of a grid-stride kernel over <paramref name="elements"/> items: a few large
+    /// groups, never more than the work needs.
+    /// </summary>
+    public KernelConfig GridStride(long elements)
+    {
+        long groupsNeeded = Math.Max(1, (elements + GroupSize - 1) / GroupSize);
+        return new KernelConfig((int)Math.Min(GroupCount, groupsNeeded), GroupSize);
+    }
+
+    /// <summary>Waits for every launched kernel and copy to finish.</summary>
+    public void Synchronize() => Accelerator.Synchronize();
+
+    internal void TrackAllocation(long bytes)
+    {
+        long now = Interlocked.Add(ref persistentBytes, bytes);
+        long peak;
+        while (now > (peak = Interlocked.Read(ref peakBytes)) &&
+               Interlocked.CompareExchange(ref peakBytes, now, peak) != peak)
+        {
+        }
+    }
+
+    /// <summary>Loads a kernel once per device and caches the launcher.</summary>
+    private TLauncher Load<TLauncher>(Delegate kernel, Func<TLauncher> load) where TLauncher : Delegate =>
+        (TLauncher)kernels.GetOrAdd(kernel.Method, _ => load());
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Arena.Dispose();
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}
+
+/// <summary>The requested accelerator is not present on this machine.</summary>
+public sealed class DeviceUnavailableException(string message) : Exception(message);
+
+/// <summary>What ILGPU reports of one accelerator (for <c>aia devices</c>).</summary>
+/// <param name="Kind">Accelerator kind.</param>
+/// <param name="Name">Device name.</param>
+/// <param name="MemoryBytes">Device memory in bytes.</param>
+/// <param name="WarpSize">Threads per warp.</param>
+/// <param name="Multiprocessors">Number of multiprocessors (SMs, compute units, or simulated CPU cores).</param>
+/// <param name="MaxThreadsPerGroup">Largest group.</param>
+/// <param name="Details">Compute capability, driver or OpenCL version where known.</param>
+public sealed record DeviceInfo(
+    DeviceKind Kind, string Name, long MemoryBytes, int WarpSize, int Multiprocessors, int MaxThreadsPerGroup, string Details);
