@@ -10,6 +10,7 @@ public static class Program
     private static readonly Type[] Verbs =
     [
         typeof(DevicesOptions),
+        typeof(VerifyOptions),
     ];
 
     /// <summary>Entry point.</summary>
@@ -27,6 +28,7 @@ public static class Program
         var parsed = parser.ParseArguments(args, Verbs);
         return parsed.MapResult(
             (DevicesOptions o) => DevicesCommand.Run(o),
+            (VerifyOptions o) => VerifyCommand.Run(o),
             errors => Usage.Report(parsed, errors));
     }
 }
