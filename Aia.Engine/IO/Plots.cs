@@ -1,0 +1,93 @@
+using Aia.Engine.Training;
+using ScottPlot;
+
+namespace Aia.Engine.IO;
+
+/// <summary>The PNG plots of a run folder and of <c>aia compare</c>, drawn with ScottPlot.</summary>
+public static class Plots
+{
+    private const int Width = 800, Height = 500;
+
+    /// <summary>Loss (left) and accuracy (right) against epoch, for train and the evaluated splits.</summary>
+    public static void TrainingCurves(IReadOnlyList<EpochMetrics> rows, string lossPath, string accuracyPath)
+    {
+        double[] epochs = rows.Select(r => (double)r.Epoch).ToArray();
+        void Draw(string path, string title, string y, params (string Label, Func<EpochMetrics, double> Value)[] series)
+        {
+            var plot = new Plot();
+            foreach (var (label, value) in series)
+            {
+                var ys = rows.Select(value).ToArray();
+                if (ys.All(double.IsNaN)) continue;
+                var s = plot.Add.Scatter(epochs, ys);
+                s.LegendText = label;
+            }
+            plot.Title(title);
+            plot.XLabel("epoch");
+            plot.YLabel(y);
+            plot.ShowLegend();
+            plot.SavePng(path, Width, Height);
+        }
+        Draw(lossPath, "Loss", "cross entropy", ("train", r => r.TrainLoss), ("validation", r => r.ValLoss), ("test", r => r.TestLoss));
+        Draw(accuracyPath, "Accuracy", "accuracy", ("train", r => r.TrainAccuracy), ("validation", r => r.ValAccuracy), ("test", r => r.TestAccuracy));
+    }
+
+    /// <summary>Bars of a value per spiking layer, one bar group per series (the paper's Fig. 3b for several neurons).</summary>
+    public static void SpikesPerLayer(IReadOnlyList<string> layers, IReadOnlyList<(string Label, double[] Values)> series, string path, string title = "Spikes per sample per layer")
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double width = 0.8 / Math.Max(1, series.Count);
+        for (int s = 0; s < series.Count; s++)
+        {
+            var bars = series[s].Values.Select((v, i) => new Bar
+            {
+                Position = i + (s - (series.Count - 1) / 2.0) * width,
+                Value = v,
+                Size = width,
+                FillColor = palette.GetColor(s),
+            }).ToList();
+            plot.Add.Bars(bars).LegendText = series[s].Label;
+        }
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, layers.Count).Select(i => (double)i).ToArray(), layers.ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title);
+        plot.YLabel("spikes per sample");
+        plot.ShowLegend();
+        plot.SavePng(path, Width, Height);
+    }
+
+    /// <summary>
+    /// Overlaid weight histograms (density), e.g. initial vs trained weights, or LIF vs AIA (the paper's Fig. 3a:
+    /// AIA moves weights away from 0).
+    /// </summary>
+    public static void WeightHistograms(IReadOnlyList<(string Label, float[] Weights)> series, string path, string title = "Weight distribution", int bins = 100)
+    {
+        var all = series.SelectMany(s => s.Weights).ToArray();
+        if (all.Length == 0) return;
+        // Clip the range to the 0.1 .. 99.9 percentiles so a few outliers do not flatten the plot.
+        var sorted = all.Select(v => (double)v).Order().ToArray();
+        double lo = sorted[(int)(0.001 * (sorted.Length - 1))], hi = sorted[(int)(0.999 * (sorted.Length - 1))];
+        if (hi <= lo) hi = lo + 1e-6;
+        var plot = new Plot();
+        foreach (var (label, weights) in series)
+        {
+            var counts = new double[bins];
+            foreach (var w in weights)
+            {
+                int b = (int)((w - lo) / (hi - lo) * bins);
+                if (b >= 0 && b < bins) counts[b]++;
+            }
+            double scale = 1.0 / (Math.Max(1, weights.Length) * (hi - lo) / bins);
+            var xs = Enumerable.Range(0, bins).Select(i => lo + (i + 0.5) * (hi - lo) / bins).ToArray();
+            var s = plot.Add.Scatter(xs, counts.Select(c => c * scale).ToArray());
+            s.MarkerSize = 0;
+            s.LegendText = label;
+        }
+        plot.Title(title);
+        plot.XLabel("weight");
+        plot.YLabel("density");
+        plot.ShowLegend();
+        plot.SavePng(path, Width, Height);
+    }
+}
