@@ -132,7 +132,12 @@ public static class Neurons
             options.SmoothSlope, savePotential);
     }
 
-    /// <summary>Chunks per slice for the reducing kernels: enough items to fill the grid, at most <see cref="MaxChunk"/> positions each.</summary>
+    /// <summary>
+    /// The work-item layout of the reducing kernels (PLIF's and cached AIA's backward, spike counts): how many
+    /// chunks each of <paramref name="slices"/> slices (channels, or time steps) of <paramref name="positions"/>
+    /// positions is cut into. Enough items to fill the grid, at most 2048 positions each; it depends only on the
+    /// device's group size and count and on the shape, so a run's sums are reproducible.
+    /// </summary>
     public static int Chunks(Device d, int slices, int positions)
     {
         long fill = Math.Min((4L * d.GroupCount + slices - 1) / slices, ((long)positions + d.GroupSize - 1) / d.GroupSize);

@@ -59,7 +59,7 @@ public sealed class NeuronForwardTests
     }
 
     [Test]
-    public void NewCachedAiaStartsAsLifAndFoldsIntoLif()
+    public void NewCachedAiaStartsAsLifAndToLifKeepsItsOptions()
     {
         var layer = new CachedAiaNeuron(D, 3, new NeuronOptions { Threshold = 0.9f, Surrogate = SurrogateFunction.ATan });
         Assert.That(layer.Beta.ToArray(), Is.All.EqualTo(1f));
