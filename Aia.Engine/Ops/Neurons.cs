@@ -1,0 +1,159 @@
+using Aia.Engine.Nn.Neurons;
+using Aia.Engine.Runtime;
+using Aia.Kernels.Neurons;
+using ILGPU;
+using KernelConfig = ILGPU.KernelConfig;
+
+namespace Aia.Engine.Ops;
+
+/// <summary>
+/// Multi-step spiking neuron layers over input currents x of shape [T, N, C, H, W] or [T, N, F]: spikes o
+/// (0/1 floats) of the same shape, one fused kernel for the whole time loop forward and one for BPTT backward
+/// (see docs/aia-model.md). The forward pass saves u[t] before reset in the arena when a backward is recorded.
+/// </summary>
+public static class Neurons
+{
+    /// <summary>Most positions one work item of a reducing kernel covers (bounds per-thread float sums).</summary>
+    private const int MaxChunk = 2048;
+
+    /// <summary>LIF (Eq. 1-2); IF with <see cref="NeuronOptions.Decay"/> = 1.</summary>
+    public static Tensor Lif(Tensor x, NeuronOptions options) => LifOrAia("Neurons.Lif", x, options, aia: false);
+
+    /// <summary>AIA (Eq. 6-7): fires like LIF; backward dx = x * du, x being these input currents.</summary>
+    public static Tensor Aia(Tensor x, NeuronOptions options) => LifOrAia("Neurons.Aia", x, options, aia: true);
+
+    /// <summary>PLIF: LIF with decay sigmoid(w[0]), w a learnable one-element tensor.</summary>
+    public static Tensor Plif(Tensor x, Tensor w, NeuronOptions options)
+    {
+        if (w.Length != 1)
+            throw new ArgumentException($"Neurons.Plif: the decay parameter w must have one element, got shape {w.Shape}.");
+        var d = x.Device;
+        bool record = d.Tape.Needs(x, w);
+        var p = Parameters("Neurons.Plif", x, options, record);
+        var (o, u) = Outputs(x, record);
+        d.Launch(PlifKernels.Forward, d.GridStride(p.Neurons), x.View, w.View, o.View, u, p);
+        if (record)
+        {
+            d.Tape.Record(o, () =>
+            {
+                if (o.Grad is not { } g) return;
+                int chunks = Chunks(d, 1, p.Neurons);
+                var partials = d.Arena.Allocate<float>(chunks);
+                var (dx, acc) = InputGradient(x);
+                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, w.View, dx, partials, chunks, Elementwise.Flag(acc), p);
+                if (!w.RequiresGrad) return;
+                var (dw, accW) = w.GradientTarget();
+                d.Launch(PlifKernels.DecayGradient, new KernelConfig(1, d.GroupSize), partials, w.View, dw, Elementwise.Flag(accW));
+            });
+        }
+        return o;
+    }
+
+    /// <summary>
+    /// Cached AIA (Eq. 8-9): LIF driven by beta[c] * x, beta one learnable value per channel (dim 2) or unit;
+    /// backward dx = beta du and dbeta[c] = sum of du * x over batch, time and positions, in one fused pass.
+    /// </summary>
+    public static Tensor CachedAia(Tensor x, Tensor beta, NeuronOptions options)
+    {
+        var d = x.Device;
+        bool record = d.Tape.Needs(x, beta);
+        var p = Parameters("Neurons.CachedAia", x, options, record);
+        if (beta.Length != p.Channels)
+            throw new ArgumentException($"Neurons.CachedAia: beta has {beta.Length} values but the input {x.Shape} has {p.Channels} channels (dim 2).");
+        var (o, u) = Outputs(x, record);
+        d.Launch(CachedAiaKernels.Forward, d.GridStride(p.Neurons), x.View, beta.View, o.View, u, p);
+        if (record)
+        {
+            d.Tape.Record(o, () =>
+            {
+                if (o.Grad is not { } g) return;
+                int chunks = Chunks(d, p.Channels, p.Positions);
+                var partials = d.Arena.Allocate<float>((long)p.Channels * chunks);
+                var (dx, acc) = InputGradient(x);
+                d.Launch(CachedAiaKernels.Backward, ItemConfig(d, p.Channels * chunks), g.View, u, x.View, beta.View, dx, partials, chunks,
+                    Elementwise.Flag(acc), p);
+                if (!beta.RequiresGrad) return;
+                var (dbeta, accBeta) = beta.GradientTarget();
+                d.Launch(CachedAiaKernels.BetaGradient, d.GridStride(p.Channels), partials, dbeta, chunks, Elementwise.Flag(accBeta));
+            });
+        }
+        return o;
+    }
+
+    /// <summary>
+    /// counts[t] += number of spikes (o &gt;= 0.5) of time step t of <paramref name="spikes"/> ([T, ...]), on the
+    /// device, exactly and deterministically; no tape, no host synchronisation.
+    /// </summary>
+    public static void AccumulateSpikeCounts(Tensor spikes, ArrayView<long> counts)
+    {
+        var d = spikes.Device;
+        int steps = spikes.Shape[0];
+        if (counts.Length != steps)
+            throw new ArgumentException($"Neurons.AccumulateSpikeCounts: {counts.Length} counters for {steps} time steps of {spikes.Shape}.");
+        int neurons = (int)(CheckedLength("Neurons.AccumulateSpikeCounts", spikes) / steps);
+        int chunks = Chunks(d, steps, neurons);
+        var partials = d.Arena.Allocate<float>((long)steps * chunks);
+        d.Launch(SpikeStatisticsKernels.CountPartials, ItemConfig(d, steps * chunks), spikes.View, partials, steps, chunks);
+        d.Launch(SpikeStatisticsKernels.Accumulate, d.GridStride(steps), partials, counts, chunks);
+    }
+
+    private static Tensor LifOrAia(string op, Tensor x, NeuronOptions options, bool aia)
+    {
+        var d = x.Device;
+        bool record = d.Tape.Needs(x);
+        var p = Parameters(op, x, options, record);
+        var (o, u) = Outputs(x, record);
+        d.Launch(LifKernels.Forward, d.GridStride(p.Neurons), x.View, o.View, u, p);
+        if (record)
+        {
+            d.Tape.Record(o, () =>
+            {
+                if (o.Grad is not { } g) return;
+                var (dx, acc) = x.GradientTarget();
+                if (aia)
+                    d.Launch(LifKernels.AiaBackward, d.GridStride(p.Neurons), g.View, u, x.View, dx, Elementwise.Flag(acc), p);
+                else
+                    d.Launch(LifKernels.Backward, d.GridStride(p.Neurons), g.View, u, dx, Elementwise.Flag(acc), p);
+            });
+        }
+        return o;
+    }
+
+    /// <summary>The kernel parameters for input currents <paramref name="x"/>; throws naming the op on a bad shape.</summary>
+    internal static NeuronParameters Parameters(string op, Tensor x, NeuronOptions options, bool savePotential)
+    {
+        var s = x.Shape;
+        if (s.Rank is not (3 or 5))
+            throw new ArgumentException($"{op}: expected input currents [T, N, C, H, W] or [T, N, F], got {s}.");
+        options.Validated();
+        int steps = s[0];
+        return new NeuronParameters(steps, (int)(CheckedLength(op, x) / steps), s[2], s.Rank == 5 ? s[3] * s[4] : 1,
+            options.Decay, options.Threshold, (int)options.Surrogate, options.ResolvedAlpha, options.DetachReset,
+            options.SmoothSlope, savePotential);
+    }
+
+    /// <summary>
+    /// The work-item layout of the reducing kernels (PLIF's and cached AIA's backward, spike counts): how many
+    /// chunks each of <paramref name="slices"/> slices (channels, or time steps) of <paramref name="positions"/>
+    /// positions is cut into. Enough items to fill the grid, at most 2048 positions each; it depends only on the
+    /// device's group size and count and on the shape, so a run's sums are reproducible.
+    /// </summary>
+    public static int Chunks(Device d, int slices, int positions)
+    {
+        long fill = Math.Min((4L * d.GroupCount + slices - 1) / slices, ((long)positions + d.GroupSize - 1) / d.GroupSize);
+        return (int)Math.Max(Math.Max(1, fill), ((long)positions + MaxChunk - 1) / MaxChunk);
+    }
+
+    private static KernelConfig ItemConfig(Device d, int items) => new(Math.Min(d.GroupCount, items), d.GroupSize);
+
+    private static long CheckedLength(string op, Tensor x) => x.Length <= int.MaxValue
+        ? x.Length
+        : throw new ArgumentException($"{op}: {x.Shape} has more than 2^31 - 1 elements.");
+
+    private static (Tensor Spikes, ArrayView<float> Potential) Outputs(Tensor x, bool savePotential) =>
+        (Tensor.Empty(x.Device, x.Shape), x.Device.Arena.Allocate<float>(savePotential ? x.Length : 0));
+
+    /// <summary>Where dx goes: x's gradient, or scratch when only a parameter needs a gradient.</summary>
+    private static (ArrayView<float> View, bool Accumulate) InputGradient(Tensor x) =>
+        x.RequiresGrad ? x.GradientTarget() : (x.Device.Arena.Allocate<float>(x.Length), false);
+}

@@ -1,0 +1,35 @@
+using Aia.Engine.Autodiff;
+using Aia.Engine.Nn.Neurons;
+using Aia.Engine.Runtime;
+
+namespace Aia.Engine.Verification;
+
+/// <summary>
+/// Checks of the fused neuron kernels at a VGGSNN layer size, [10, 32/scale, 128, 64, 64]: spikes bit for bit
+/// against the float reference (quantized inputs make every potential exact), gradients against the double
+/// reference BPTT.
+/// </summary>
+public static class NeuronChecks
+{
+    /// <summary>The cases; <paramref name="scale"/> divides the batch of 32.</summary>
+    public static IEnumerable<KernelCheck> Cases(int scale)
+    {
+        var shape = new Shape(10, Math.Max(1, 32 / scale), 128, 64, 64);
+        var options = new NeuronOptions();
+        foreach (var kind in new[] { NeuronKind.Lif, NeuronKind.Plif, NeuronKind.Aia, NeuronKind.CachedAia })
+        {
+            string name = "neuron." + (kind == NeuronKind.CachedAia ? "cached-aia" : kind.ToString().ToLowerInvariant());
+            var input = new Lazy<NeuronCase>(() => NeuronCase.Random(kind, shape, options, (ulong)kind + 11, quantized: true));
+            yield return new KernelCheck(name + ".forward", shape.ToString(), d =>
+                GradCheck.Compare(input.Value.Run(d).Spikes, input.Value.ReferenceForward().Spikes, 0, 0));
+            yield return new KernelCheck(name + ".backward", shape.ToString(), d =>
+                GradCheck.Compare(input.Value.Run(d).InputGradient, input.Value.ReferenceBackward().Input, 1e-5, 1e-4));
+            if (kind is NeuronKind.Plif or NeuronKind.CachedAia)
+            {
+                yield return new KernelCheck(name + (kind == NeuronKind.Plif ? ".decay-grad" : ".beta-grad"), shape.ToString(), d =>
+                    GradCheck.Compare(input.Value.Run(d).ParameterGradient,
+                        input.Value.ReferenceParameterGradient(input.Value.ReferenceBackward()), 1e-2, 1e-4));
+            }
+        }
+    }
+}

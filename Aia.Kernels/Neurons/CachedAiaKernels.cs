@@ -1,0 +1,58 @@
+using ILGPU;
+
+namespace Aia.Kernels.Neurons;
+
+/// <summary>
+/// Fused multi-step cached AIA (Eq. 8-9): LIF driven by beta[c] * x with a learnable cache beta per channel
+/// (conv) or unit (linear). The single backward pass yields dx = beta du and the per-channel dL/dbeta =
+/// sum over batch, time and positions of du x: work items are chunks of one channel's positions
+/// (<see cref="ChannelSlice"/>), each group reduces its item and writes partials[item], and
+/// <see cref="BetaGradient"/> sums each channel's partials in a fixed order. The design sketch had one float
+/// atomic per group and channel; partials keep runs bit-for-bit reproducible instead.
+/// </summary>
+public static class CachedAiaKernels
+{
+    /// <summary>o = LIF(beta[c] * x); u saved when p.SavePotential is set.</summary>
+    public static void Forward(ArrayView<float> x, ArrayView<float> beta, ArrayView<float> o, ArrayView<float> u, NeuronParameters p)
+    {
+        int step = GridStride.Step;
+        int neurons = p.Neurons, spatial = p.Spatial, channels = p.Channels;
+        for (int i = GridStride.Start; i < neurons; i += step)
+            NeuronDynamics.Forward(i, x, beta[i / spatial % channels], p.Decay, o, u, p);
+    }
+
+    /// <summary>
+    /// BPTT: dx (+)= beta[c] du, and partials[item] = sum of du x over the item's neurons and all t, for
+    /// C * <paramref name="chunks"/> items. Launch with groups of the device's group size.
+    /// </summary>
+    public static void Backward(ArrayView<float> g, ArrayView<float> u, ArrayView<float> x, ArrayView<float> beta,
+        ArrayView<float> dx, ArrayView<float> partials, int chunks, int accumulate, NeuronParameters p)
+    {
+        int thread = Group.IdxX, threads = Group.DimX, groups = Grid.DimX;
+        int items = p.Channels * chunks;
+        for (int item = Grid.IdxX; item < items; item += groups)
+        {
+            var slice = ChannelSlice.Of(item, chunks, p.Channels, p.Spatial, p.Positions);
+            float scale = beta[slice.Channel];
+            float sum = 0f;
+            for (int q = slice.Start + thread; q < slice.End; q += threads)
+                sum += NeuronDynamics.Backward(slice.Index(q), NeuronDynamics.CachedAia, g, u, x, scale, p.Decay, dx, accumulate, p).Input;
+            sum = GroupReduce.Sum(sum);
+            if (thread == 0)
+                partials[item] = sum;
+        }
+    }
+
+    /// <summary>dbeta[c] (+)= sum over k of partials[c * chunks + k], in order of k.</summary>
+    public static void BetaGradient(ArrayView<float> partials, ArrayView<float> dbeta, int chunks, int accumulate)
+    {
+        int step = GridStride.Step;
+        for (int c = GridStride.Start; c < dbeta.IntLength; c += step)
+        {
+            float sum = 0f;
+            for (int k = 0; k < chunks; k++)
+                sum += partials[c * chunks + k];
+            dbeta[c] = accumulate != 0 ? dbeta[c] + sum : sum;
+        }
+    }
+}

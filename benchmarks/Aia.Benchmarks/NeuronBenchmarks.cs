@@ -1,0 +1,67 @@
+using Aia.Engine.Runtime;
+using Aia.Kernels.Neurons;
+using ILGPU;
+using ILGPU.Runtime;
+using Device = Aia.Engine.Runtime.Device;
+using KernelConfig = ILGPU.KernelConfig;
+
+namespace Aia.Benchmarks;
+
+/// <summary>
+/// The fused neuron kernels at the widest VGGSNN layer, [10, 32/scale, 128, 64, 64]. Bytes are what the kernels
+/// must move per neuron and time step: forward x read, o and u written (12); backward g and u read, dx written
+/// (12; cached AIA also reads x: 16). A plain device copy of the same tensor is the bandwidth yardstick.
+/// </summary>
+public static class NeuronBenchmarks
+{
+    /// <summary>The cases; <paramref name="scale"/> divides the batch.</summary>
+    public static IEnumerable<BenchmarkCase> Cases(int scale)
+    {
+        var shape = new Shape(10, Math.Max(1, 32 / scale), 128, 64, 64);
+        long n = shape.Length;
+        int neurons = (int)(n / 10);
+        var p = new NeuronParameters(10, neurons, 128, 64 * 64, 0.5f, 1f, 0, 1f, false, 0f, true);
+        string s = shape.ToString();
+        yield return new BenchmarkCase("neuron.lif.forward", s, 5.0 * n, 12.0 * n, d =>
+        {
+            var (x, o, u, _) = Buffers(d, shape);
+            return () => d.Launch(LifKernels.Forward, d.GridStride(neurons), x.View, o.View, u.View, p);
+        });
+        yield return new BenchmarkCase("neuron.lif.backward", s, 12.0 * n, 12.0 * n, d =>
+        {
+            var (g, _, u, dx) = Buffers(d, shape);
+            return () => d.Launch(LifKernels.Backward, d.GridStride(neurons), g.View, u.View, dx.View, 0, p);
+        });
+        yield return new BenchmarkCase("neuron.lif.forward+backward", s, 17.0 * n, 24.0 * n, d =>
+        {
+            var (x, o, u, dx) = Buffers(d, shape);
+            return () =>
+            {
+                d.Launch(LifKernels.Forward, d.GridStride(neurons), x.View, o.View, u.View, p);
+                d.Launch(LifKernels.Backward, d.GridStride(neurons), o.View, u.View, dx.View, 0, p);
+            };
+        });
+        yield return new BenchmarkCase("neuron.cached-aia.backward", s, 14.0 * n, 16.0 * n, d =>
+        {
+            var (x, g, u, dx) = Buffers(d, shape);
+            var beta = Tensor.Persistent(d, new Shape(128));
+            int chunks = Engine.Ops.Neurons.Chunks(d, 128, neurons / 128);
+            var partials = Tensor.Persistent(d, new Shape(128 * chunks));
+            var dbeta = Tensor.Persistent(d, new Shape(128));
+            return () =>
+            {
+                d.Launch(CachedAiaKernels.Backward, new KernelConfig(Math.Min(d.GroupCount, 128 * chunks), d.GroupSize),
+                    g.View, u.View, x.View, beta.View, dx.View, partials.View, chunks, 0, p);
+                d.Launch(CachedAiaKernels.BetaGradient, d.GridStride(128), partials.View, dbeta.View, chunks, 0);
+            };
+        });
+        yield return new BenchmarkCase("copy.device", s, 0, 8.0 * n, d =>
+        {
+            var (x, y, _, _) = Buffers(d, shape);
+            return () => x.View.CopyTo(y.View);
+        });
+    }
+
+    private static (Tensor, Tensor, Tensor, Tensor) Buffers(Device d, Shape shape) =>
+        (Tensor.Persistent(d, shape), Tensor.Persistent(d, shape), Tensor.Persistent(d, shape), Tensor.Persistent(d, shape));
+}
