@@ -106,7 +106,7 @@ public sealed class NeuronBehaviourTests
     {
         var rank4 = Tensor.Zeros(D, new Shape(2, 3, 4, 5));
         var e = Assert.Throws<ArgumentException>(() => new LifNeuron().Forward(rank4))!;
-        Assert.That(e.Message, Does.Contain("Neurons.Lif").And.Contain("[2, 3, 4, 5]"));
+        Assert.That(e.Message, Does.Contain("Spiking.Lif").And.Contain("[2, 3, 4, 5]"));
 
         var cached = new CachedAiaNeuron(D, 4);
         e = Assert.Throws<ArgumentException>(() => cached.Forward(Tensor.Zeros(D, new Shape(2, 1, 3, 2, 2))))!;
@@ -114,7 +114,7 @@ public sealed class NeuronBehaviourTests
         cached.Beta.Dispose();
 
         using var w = Tensor.Persistent(D, new Shape(2), "w");
-        e = Assert.Throws<ArgumentException>(() => Aia.Engine.Ops.Neurons.Plif(Tensor.Zeros(D, new Shape(2, 1, 3)), w, new NeuronOptions()))!;
+        e = Assert.Throws<ArgumentException>(() => Aia.Engine.Ops.Spiking.Plif(Tensor.Zeros(D, new Shape(2, 1, 3)), w, new NeuronOptions()))!;
         Assert.That(e.Message, Does.Contain("w must have one element"));
 
         Assert.That(Assert.Throws<ArgumentException>(() => new LifNeuron(new NeuronOptions { Decay = 1.5f }))!.Message, Does.Contain("Decay"));

@@ -45,7 +45,7 @@ public static class NeuronBenchmarks
         {
             var (x, g, u, dx) = Buffers(d, shape);
             var beta = Tensor.Persistent(d, new Shape(128));
-            int chunks = Engine.Ops.Neurons.Chunks(d, 128, neurons / 128);
+            int chunks = Engine.Ops.Spiking.Chunks(d, 128, neurons / 128);
             var partials = Tensor.Persistent(d, new Shape(128 * chunks));
             var dbeta = Tensor.Persistent(d, new Shape(128));
             return () =>

@@ -12,5 +12,5 @@ namespace Aia.Engine.Nn.Neurons;
 public sealed class AiaNeuron(NeuronOptions? options = null) : SpikingNeuron(options)
 {
     /// <inheritdoc/>
-    protected override Tensor Fire(Tensor x) => Ops.Neurons.Aia(x, Options);
+    protected override Tensor Fire(Tensor x) => Ops.Spiking.Aia(x, Options);
 }

@@ -25,7 +25,7 @@ public sealed class CachedAiaNeuron : SpikingNeuron
     public LifNeuron ToLif() => new(Options);
 
     /// <inheritdoc/>
-    protected override Tensor Fire(Tensor x) => Ops.Neurons.CachedAia(x, Beta, Options);
+    protected override Tensor Fire(Tensor x) => Ops.Spiking.CachedAia(x, Beta, Options);
 
     /// <inheritdoc/>
     protected override IEnumerable<(string Name, Tensor Tensor)> OwnParameters() => [("beta", Beta)];

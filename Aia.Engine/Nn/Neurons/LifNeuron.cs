@@ -10,5 +10,5 @@ namespace Aia.Engine.Nn.Neurons;
 public class LifNeuron(NeuronOptions? options = null) : SpikingNeuron(options)
 {
     /// <inheritdoc/>
-    protected override Tensor Fire(Tensor x) => Ops.Neurons.Lif(x, Options);
+    protected override Tensor Fire(Tensor x) => Ops.Spiking.Lif(x, Options);
 }

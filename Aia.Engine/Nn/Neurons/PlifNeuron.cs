@@ -28,7 +28,7 @@ public sealed class PlifNeuron : SpikingNeuron
     public float ReadDecay() => 1f / (1f + MathF.Exp(-W.ToArray()[0]));
 
     /// <inheritdoc/>
-    protected override Tensor Fire(Tensor x) => Ops.Neurons.Plif(x, W, Options);
+    protected override Tensor Fire(Tensor x) => Ops.Spiking.Plif(x, W, Options);
 
     /// <inheritdoc/>
     protected override IEnumerable<(string Name, Tensor Tensor)> OwnParameters() => [("w", W)];

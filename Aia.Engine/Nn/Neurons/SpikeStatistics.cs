@@ -24,7 +24,7 @@ public sealed class SpikeStatistics
             return;
         int steps = spikes.Shape[0];
         Grow(spikes.Device, steps);
-        Ops.Neurons.AccumulateSpikeCounts(spikes, counts!.View.SubView(0, steps));
+        Ops.Spiking.AccumulateSpikeCounts(spikes, counts!.View.SubView(0, steps));
         long perStep = spikes.Length / steps;
         for (int t = 0; t < steps; t++)
             observed[t] += perStep;

@@ -11,25 +11,25 @@ namespace Aia.Engine.Ops;
 /// (0/1 floats) of the same shape, one fused kernel for the whole time loop forward and one for BPTT backward
 /// (see docs/aia-model.md). The forward pass saves u[t] before reset in the arena when a backward is recorded.
 /// </summary>
-public static class Neurons
+public static class Spiking
 {
     /// <summary>Most positions one work item of a reducing kernel covers (bounds per-thread float sums).</summary>
     private const int MaxChunk = 2048;
 
     /// <summary>LIF (Eq. 1-2); IF with <see cref="NeuronOptions.Decay"/> = 1.</summary>
-    public static Tensor Lif(Tensor x, NeuronOptions options) => LifOrAia("Neurons.Lif", x, options, aia: false);
+    public static Tensor Lif(Tensor x, NeuronOptions options) => LifOrAia("Spiking.Lif", x, options, aia: false);
 
     /// <summary>AIA (Eq. 6-7): fires like LIF; backward dx = x * du, x being these input currents.</summary>
-    public static Tensor Aia(Tensor x, NeuronOptions options) => LifOrAia("Neurons.Aia", x, options, aia: true);
+    public static Tensor Aia(Tensor x, NeuronOptions options) => LifOrAia("Spiking.Aia", x, options, aia: true);
 
     /// <summary>PLIF: LIF with decay sigmoid(w[0]), w a learnable one-element tensor.</summary>
     public static Tensor Plif(Tensor x, Tensor w, NeuronOptions options)
     {
         if (w.Length != 1)
-            throw new ArgumentException($"Neurons.Plif: the decay parameter w must have one element, got shape {w.Shape}.");
+            throw new ArgumentException($"Spiking.Plif: the decay parameter w must have one element, got shape {w.Shape}.");
         var d = x.Device;
         bool record = d.Tape.Needs(x, w);
-        var p = Parameters("Neurons.Plif", x, options, record);
+        var p = Parameters("Spiking.Plif", x, options, record);
         var (o, u) = Outputs(x, record);
         d.Launch(PlifKernels.Forward, d.GridStride(p.Neurons), x.View, w.View, o.View, u, p);
         if (record)
@@ -57,9 +57,9 @@ public static class Neurons
     {
         var d = x.Device;
         bool record = d.Tape.Needs(x, beta);
-        var p = Parameters("Neurons.CachedAia", x, options, record);
+        var p = Parameters("Spiking.CachedAia", x, options, record);
         if (beta.Length != p.Channels)
-            throw new ArgumentException($"Neurons.CachedAia: beta has {beta.Length} values but the input {x.Shape} has {p.Channels} channels (dim 2).");
+            throw new ArgumentException($"Spiking.CachedAia: beta has {beta.Length} values but the input {x.Shape} has {p.Channels} channels (dim 2).");
         var (o, u) = Outputs(x, record);
         d.Launch(CachedAiaKernels.Forward, d.GridStride(p.Neurons), x.View, beta.View, o.View, u, p);
         if (record)
@@ -89,8 +89,8 @@ public static class Neurons
         var d = spikes.Device;
         int steps = spikes.Shape[0];
         if (counts.Length != steps)
-            throw new ArgumentException($"Neurons.AccumulateSpikeCounts: {counts.Length} counters for {steps} time steps of {spikes.Shape}.");
-        int neurons = (int)(CheckedLength("Neurons.AccumulateSpikeCounts", spikes) / steps);
+            throw new ArgumentException($"Spiking.AccumulateSpikeCounts: {counts.Length} counters for {steps} time steps of {spikes.Shape}.");
+        int neurons = (int)(CheckedLength("Spiking.AccumulateSpikeCounts", spikes) / steps);
         int chunks = Chunks(d, steps, neurons);
         var partials = d.Arena.Allocate<float>((long)steps * chunks);
         d.Launch(SpikeStatisticsKernels.CountPartials, ItemConfig(d, steps * chunks), spikes.View, partials, steps, chunks);

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json;
+using Aia.Engine.IO;
+using Aia.Engine.Runtime;
+
+namespace Aia.Engine.Training;
+
+/// <summary>
+/// A training checkpoint: one safetensors file with the model's parameters and buffers (under their state-dict
+/// names) and the optimizer's state (under <c>optimizer.</c>), plus the training state as JSON in the file's
+/// metadata — one file, written atomically, so a crash mid-write never leaves a torn checkpoint. A JSON sidecar with
+/// the same state is written next to it for people and scripts.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>Metadata key holding the <see cref="TrainingState"/> JSON.</summary>
+    public const string StateKey = "aia.training_state";
+
+    /// <summary>Prefix of optimizer tensors.</summary>
+    public const string OptimizerPrefix = "optimizer.";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes model and optimizer tensors plus <paramref name="state"/> to <paramref name="path"/>.</summary>
+    public static void Save(string path, IEnumerable<(string Name, Tensor Tensor)> model,
+        IEnumerable<(string Name, Tensor Tensor)> optimizer, TrainingState state)
+    {
+        var tensors = Safetensors.FromDevice(model)
+            .Concat(Safetensors.FromDevice(optimizer.Select(o => (OptimizerPrefix + o.Name, o.Tensor))));
+        string json = JsonSerializer.Serialize(state, Json);
+        Safetensors.Write(path, tensors, new Dictionary<string, string>
+        {
+            [StateKey] = json,
+            ["format"] = "pt",
+            ["written"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        });
+        AtomicFile.WriteAllText(Path.ChangeExtension(path, ".json"), json);
+    }
+
+    /// <summary>Reads a checkpoint: tensors by name and the training state.</summary>
+    public static (Dictionary<string, HostTensor> Tensors, TrainingState State) Load(string path)
+    {
+        var (tensors, meta) = Safetensors.Read(path);
+        if (!meta.TryGetValue(StateKey, out var json))
+            throw new InvalidDataException($"{path}: a safetensors file, but not an aia training checkpoint (no '{StateKey}' metadata).");
+        var state = JsonSerializer.Deserialize<TrainingState>(json, Json)
+            ?? throw new InvalidDataException($"{path}: empty training state.");
+        return (tensors, state);
+    }
+
+    /// <summary>Copies tensors into device tensors by name; every target must be present with the same shape.</summary>
+    public static void Restore(string path, IReadOnlyDictionary<string, HostTensor> tensors, IEnumerable<(string Name, Tensor Tensor)> targets, string prefix = "")
+    {
+        foreach (var (name, target) in targets)
+        {
+            if (!tensors.TryGetValue(prefix + name, out var t))
+                throw new InvalidDataException($"{path}: tensor '{prefix + name}' is missing (was the checkpoint written by another model?).");
+            if (!t.Shape.SequenceEqual(target.Shape.ToArray()))
+                throw new InvalidDataException($"{path}: tensor '{prefix + name}' has shape [{string.Join(", ", t.Shape)}], the model expects {target.Shape}.");
+            target.CopyFrom(t.Data);
+        }
+    }
+
+    /// <summary>Serialises a training state (for the sidecar and the run's config).</summary>
+    public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    /// <summary>Deserialises JSON written by <see cref="ToJson{T}"/>.</summary>
+    public static T FromJson<T>(string json) => JsonSerializer.Deserialize<T>(json, Json)!;
+}
+
+/// <summary>Everything besides tensors that a resumed run needs to continue exactly.</summary>
+public sealed record TrainingState
+{
+    /// <summary>The run's configuration.</summary>
+    public required TrainingConfig Config { get; init; }
+    /// <summary>Epochs completed.</summary>
+    public int Epoch { get; init; }
+    /// <summary>Optimizer steps taken.</summary>
+    public long Step { get; init; }
+    /// <summary>Best validation (or test) accuracy so far and its epoch.</summary>
+    public double BestAccuracy { get; init; } = double.NaN;
+    /// <summary>Epoch of <see cref="BestAccuracy"/>.</summary>
+    public int BestEpoch { get; init; }
+}

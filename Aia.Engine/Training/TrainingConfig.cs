@@ -1,0 +1,68 @@
+namespace Aia.Engine.Training;
+
+/// <summary>
+/// A training run's settings: what <c>aia train</c> accepts, saved as the run's <c>config.json</c> and inside
+/// every checkpoint. The defaults are the paper's recipe (Adam 1e-3, cosine schedule, mean-over-time CE) on the
+/// bundled default dataset with a small CPU-sized model.
+/// </summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Dataset name (see DatasetCatalog).</summary>
+    public string Dataset { get; init; } = "fashion-mnist-dvs";
+    /// <summary>Folder with the dataset's files (not needed for the bundled dataset).</summary>
+    public string? Root { get; init; }
+    /// <summary>Model preset (<c>small</c>, <c>vggsnn</c>) or a layer spec such as <c>64,128,A,256,A</c>.</summary>
+    public string Model { get; init; } = "small";
+    /// <summary>Neuron type: lif, if, plif, aia, cached-aia.</summary>
+    public string Neuron { get; init; } = "cached-aia";
+    /// <summary>Surrogate gradient: rect, triangle, atan, sigmoid.</summary>
+    public string Surrogate { get; init; } = "rect";
+    /// <summary>Leak factor lambda of Eq. 1 (LIF, AIA).</summary>
+    public float Decay { get; init; } = 0.5f;
+    /// <summary>Firing threshold.</summary>
+    public float Threshold { get; init; } = 1f;
+    /// <summary>Whether the reset path is cut from the gradient.</summary>
+    public bool DetachReset { get; init; }
+    /// <summary>Time steps (frames) per sample.</summary>
+    public int TimeSteps { get; init; } = 6;
+    /// <summary>Frame height and width after resizing (0: the dataset's default).</summary>
+    public int Size { get; init; }
+    /// <summary>Samples per batch.</summary>
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Epochs to train.</summary>
+    public int Epochs { get; init; } = 3;
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>adam, adamw or sgd.</summary>
+    public string Optimizer { get; init; } = "adam";
+    /// <summary>Weight decay.</summary>
+    public double WeightDecay { get; init; }
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+    /// <summary>cosine, step or constant.</summary>
+    public string Schedule { get; init; } = "cosine";
+    /// <summary>Linear warm-up epochs.</summary>
+    public int WarmupEpochs { get; init; }
+    /// <summary>Label smoothing of the cross entropy.</summary>
+    public double LabelSmoothing { get; init; }
+    /// <summary>mean (CE of the time-averaged logits, the paper's) or tet (mean over time of per-step CE).</summary>
+    public string Loss { get; init; } = "mean";
+    /// <summary>Clip gradients to this global norm (0: off).</summary>
+    public double ClipNorm { get; init; }
+    /// <summary>Fraction of the training split held out for validation (0: none; model selection then uses test).</summary>
+    public double ValidationFraction { get; init; }
+    /// <summary>Use at most this many training samples (0: all).</summary>
+    public int TrainLimit { get; init; }
+    /// <summary>Use at most this many test samples (0: all).</summary>
+    public int TestLimit { get; init; }
+    /// <summary>Random flips and translations during training.</summary>
+    public bool Augment { get; init; } = true;
+    /// <summary>Seed of initialisation, shuffling, augmentation and dropout.</summary>
+    public int Seed { get; init; } = 1;
+    /// <summary>auto, cuda, opencl or cpu.</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>Loader worker threads (0: automatic).</summary>
+    public int Workers { get; init; }
+    /// <summary>Batches between progress updates (each one reads the device's counters once).</summary>
+    public int LogInterval { get; init; } = 10;
+}
