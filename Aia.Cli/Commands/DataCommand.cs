@@ -163,7 +163,7 @@ public static class DataCommand
         }
     }
 
-    /// <summary>A one-line progress bar on stderr, redrawn at most every 1% per split.</summary>
+    /// <summary>A one-line progress bar on stderr, redrawn only when the percentage grows.</summary>
     private sealed class ProgressBar
     {
         private readonly Lock gate = new();
@@ -175,7 +175,7 @@ public static class DataCommand
             lock (gate)
             {
                 int percent = (int)(100L * done / Math.Max(1, total));
-                if (name == split && percent == shown) return;
+                if (name == split && percent <= shown) return;
                 if (name != split && split != "") Console.Error.WriteLine();
                 (split, shown) = (name, percent);
                 int filled = percent * 30 / 100;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Aia.Engine.Runtime;
 
 namespace Aia.Engine.Data;
@@ -174,7 +175,6 @@ public sealed class EventEmulator
         private long[] t = new long[1024];
         private byte[] p = new byte[1024];
         private long[] keys = new long[64];
-        private int[] order = new int[64];
 
         public int Count { get; private set; }
 
@@ -196,24 +196,31 @@ public sealed class EventEmulator
         {
             int n = Count - start;
             if (n < 2) return;
-            if (keys.Length < n) (keys, order) = (new long[2 * n], new int[2 * n]);
-            long t0 = t[start];
-            for (int i = 0; i < n; i++) t0 = Math.Min(t0, t[start + i]);
+            if (keys.Length < n) keys = new long[2 * n];
+            int bits = 32 - BitOperations.LeadingZeroCount((uint)n);
+            long t0 = long.MaxValue;
+            for (int i = start; i < Count; i++) t0 = Math.Min(t0, t[i]);
             bool sorted = true;
             for (int i = 0; i < n; i++)
             {
-                keys[i] = (t[start + i] - t0) * n + i;
-                order[i] = start + i;
+                keys[i] = ((t[start + i] - t0) << bits) | (long)i;
                 sorted &= i == 0 || keys[i] > keys[i - 1];
             }
             if (sorted) return;
-            Array.Sort(keys, order, 0, n);
-            var (sx, sy, st, sp) = (new ushort[n], new ushort[n], new long[n], new byte[n]);
-            for (int i = 0; i < n; i++) (sx[i], sy[i], st[i], sp[i]) = (x[order[i]], y[order[i]], t[order[i]], p[order[i]]);
-            sx.CopyTo(x, start);
-            sy.CopyTo(y, start);
-            st.CopyTo(t, start);
-            sp.CopyTo(p, start);
+            Array.Sort(keys, 0, n);
+            Permute(x, start, n, bits);
+            Permute(y, start, n, bits);
+            Permute(t, start, n, bits);
+            Permute(p, start, n, bits);
+        }
+
+        private void Permute<T>(T[] values, int start, int n, int bits)
+        {
+            var copy = System.Buffers.ArrayPool<T>.Shared.Rent(n);
+            values.AsSpan(start, n).CopyTo(copy);
+            long mask = (1L << bits) - 1;
+            for (int i = 0; i < n; i++) values[start + i] = copy[(int)(keys[i] & mask)];
+            System.Buffers.ArrayPool<T>.Shared.Return(copy);
         }
 
         public Events ToEvents(SensorSize sensor) => new(sensor, x[..Count], y[..Count], t[..Count], p[..Count]);

@@ -18,7 +18,7 @@ internal static class DatasetFolder
 
     /// <summary>Files of <paramref name="folder"/> with <paramref name="extension"/>, in natural order (file_9 before file_10).</summary>
     public static string[] Files(string folder, string extension) =>
-        Directory.GetFiles(folder, "*" + extension).Where(f => f.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+        Directory.GetFiles(folder).Where(f => f.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
             .OrderBy(Path.GetFileName, NaturalOrder.Instance).ToArray();
 
     /// <summary>A subfolder of <paramref name="root"/> named one of <paramref name="names"/> (case-insensitive), or null.</summary>
