@@ -8,22 +8,6 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Aia.Engine.Data;
 
-/// <summary>How a cache is built.</summary>
-public sealed record CacheBuildOptions
-{
-    /// <summary>Leave out samples that cannot be read (listed in the header) instead of failing.</summary>
-    public bool SkipBad { get; init; }
-
-    /// <summary>Build even when an up-to-date file exists.</summary>
-    public bool Rebuild { get; init; }
-
-    /// <summary>Called with (samples done, total) from worker threads while building; must be thread-safe.</summary>
-    public Action<int, int>? Progress { get; init; }
-
-    /// <summary>Worker threads (0 = one per core).</summary>
-    public int Threads { get; init; }
-}
-
 /// <summary>
 /// One file per dataset split holding every sample's frames, so events are read and framed once. Layout
 /// (little-endian): a 64-byte preamble ("AIAFRAME", int32 version, int32 slots, int32 floats per sample,

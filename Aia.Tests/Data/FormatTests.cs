@@ -141,6 +141,21 @@ public sealed class FormatTests
     }
 
     [Test]
+    public void Aedat31SkipsPacketsLargerThanTheReadBuffer()
+    {
+        Ev[] before = [new(1, 2, 10, 1)], after = [new(9, 8, 70_000, 0), new(10, 8, 70_001, 1)];
+        byte[] file =
+        [
+            .. EventFiles.Aedat31Header(),
+            .. EventFiles.Aedat31Polarity(before),
+            .. EventFiles.Aedat31Other(2, 4_000, 50),                            // a 200 KB frame packet
+            .. EventFiles.Aedat31Polarity(after),
+        ];
+        var e = Aedat31Reader.Read(EventFiles.Write(dir, "frames.aedat", file));
+        Assert.That(EventFiles.List(e), Is.EqualTo(before.Concat(after)));
+    }
+
+    [Test]
     public void Aedat31TruncatedPacketNamesThePacketOffset()
     {
         var header = EventFiles.Aedat31Header();
