@@ -11,6 +11,8 @@ public static class Program
     [
         typeof(DevicesOptions),
         typeof(VerifyOptions),
+        typeof(DataInspectOptions),
+        typeof(DataPrepareOptions),
     ];
 
     /// <summary>Entry point.</summary>
@@ -25,10 +27,12 @@ public static class Program
             s.CaseInsensitiveEnumValues = true;
             s.CaseSensitive = false;
         });
-        var parsed = parser.ParseArguments(args, Verbs);
+        var parsed = parser.ParseArguments(DataCommand.JoinVerb(args), Verbs);
         return parsed.MapResult(
             (DevicesOptions o) => DevicesCommand.Run(o),
             (VerifyOptions o) => VerifyCommand.Run(o),
+            (DataInspectOptions o) => DataCommand.Inspect(o),
+            (DataPrepareOptions o) => DataCommand.Prepare(o),
             errors => Usage.Report(parsed, errors));
     }
 }

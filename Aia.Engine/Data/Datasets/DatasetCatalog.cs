@@ -1,0 +1,106 @@
+namespace Aia.Engine.Data.Datasets;
+
+/// <summary>
+/// Every dataset by name, and the one call the trainer needs: <see cref="Open"/> scans the dataset, frames it into
+/// a cache per split (or reuses the caches when every setting matches) and returns the two splits.
+/// </summary>
+public static class DatasetCatalog
+{
+    /// <summary>The dataset used when none is named: emulated Fashion-MNIST, bundled, needs no root.</summary>
+    public const string DefaultName = "fashion-mnist-dvs";
+
+    /// <summary>The known datasets, default framing as in the AIA paper (64x64 CIFAR10-DVS, 48x48 N-Caltech101 and N-CARS, T = 10).</summary>
+    public static IReadOnlyList<DatasetInfo> All { get; } =
+    [
+        new(DefaultName, "Fashion-MNIST subset (bundled) through the event emulator, 34x34 sensor", false, 6, 32, 32,
+            (root, o) => FashionMnistDvs.Scan(root, o)),
+        new("mnist-dvs", "MNIST IDX files (ROOT) through the event emulator, 34x34 sensor", true, 6, 32, 32,
+            (root, o) => FashionMnistDvs.Scan(root, o, "mnist-dvs", FashionMnistDvs.DigitNames)),
+        new("cifar10-dvs", "CIFAR10-DVS, ROOT/<class>/*.aedat, 9:1 per class", true, 10, 64, 64, (root, o) => Cifar10Dvs.Scan(root!, o)),
+        new("n-caltech101", "N-Caltech101, ROOT/Caltech101/<class>/*.bin, 9:1 per class", true, 10, 48, 48, (root, o) => NCaltech101.Scan(root!, o)),
+        new("n-cars", "N-CARS, ROOT/n-cars_{train,test}/{background,cars}/*.dat", true, 10, 48, 48, (root, o) => NCars.Scan(root!, o)),
+        new("n-mnist", "N-MNIST, ROOT/{Train,Test}/<digit>/*.bin", true, 10, 34, 34, (root, o) => NMnist.Scan(root!, o)),
+        new("dvs-gesture", "DVS128 Gesture, ROOT/userNN_*.aedat + _labels.csv + trials_to_{train,test}.txt", true, 10, 64, 64,
+            (root, o) => DvsGesture.Scan(root!, o)),
+    ];
+
+    /// <summary>
+    /// Where caches go when no folder is given: $AIA_CACHE, else data/cache under the current directory
+    /// (git-ignored in the repository).
+    /// </summary>
+    public static string DefaultCacheDirectory =>
+        Environment.GetEnvironmentVariable("AIA_CACHE") is { Length: > 0 } dir ? dir : Path.Combine(Environment.CurrentDirectory, "data", "cache");
+
+    /// <summary>The dataset called <paramref name="name"/> (case-insensitive).</summary>
+    public static DatasetInfo Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown dataset '{name}'; known: {string.Join(", ", All.Select(d => d.Name))}.");
+
+    /// <summary>The framing of <paramref name="info"/> with the options' overrides.</summary>
+    public static FrameSettings Framing(DatasetInfo info, DatasetOptions options) => new()
+    {
+        Frames = options.Frames ?? info.Frames,
+        Height = options.Height ?? info.Height,
+        Width = options.Width ?? info.Width,
+        Split = options.Split,
+        Resize = options.Resize,
+        Normalization = options.Normalization,
+        ClampMax = options.ClampMax,
+    };
+
+    /// <summary>Lists the samples of a dataset (after <see cref="DatasetOptions.Limit"/>), without reading them.</summary>
+    public static EventCorpus Scan(string name, string? root, DatasetOptions? options = null)
+    {
+        options ??= new DatasetOptions();
+        var info = Find(name);
+        if (info.NeedsRoot && string.IsNullOrEmpty(root))
+            throw new ArgumentException($"Dataset {info.Name} needs --root: the folder it was extracted to ({info.Description}).");
+        var corpus = info.Scan(string.IsNullOrEmpty(root) ? null : root, options);
+        if (options.Limit <= 0) return corpus;
+        return corpus with { Train = Limit(corpus.Train, options.Limit), Test = Limit(corpus.Test, options.Limit) };
+    }
+
+    /// <summary>
+    /// Opens dataset <paramref name="name"/> (<paramref name="root"/>: where it was extracted; not needed for the
+    /// bundled default): train and test splits of frames [T, 2, H, W], from caches in
+    /// <see cref="DatasetOptions.CacheDirectory"/> named &lt;name&gt;-&lt;split&gt;.frames, built when missing or stale.
+    /// </summary>
+    public static DatasetSplits Open(string name, string? root = null, DatasetOptions? options = null)
+    {
+        options ??= new DatasetOptions();
+        var corpus = Scan(name, root, options);
+        var frames = Framing(Find(name), options);
+        var train = OpenSplit(corpus, "train", frames, options);
+        try
+        {
+            return new DatasetSplits(train, OpenSplit(corpus, "test", frames, options));
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    private static MappedFrameDataset OpenSplit(EventCorpus corpus, string split, FrameSettings frames, DatasetOptions options)
+    {
+        string path = Path.Combine(options.CacheDirectory ?? DefaultCacheDirectory, $"{corpus.Name}-{split}.frames");
+        var settings = new List<KeyValuePair<string, string>> { new("dataset", corpus.Name), new("split", split), new("limit", options.Limit.ToString()) };
+        settings.AddRange(corpus.Settings);
+        var progress = options.Progress;
+        var build = new CacheBuildOptions
+        {
+            SkipBad = options.SkipBad,
+            Rebuild = options.Rebuild,
+            Threads = options.Threads,
+            Progress = progress is null ? null : (done, total) => progress(split, done, total),
+        };
+        return FrameCache.Open(path, corpus.Split(split), corpus.ClassNames, frames, settings, build);
+    }
+
+    private static List<EventSample> Limit(IReadOnlyList<EventSample> samples, int perClass)
+    {
+        var taken = new Dictionary<int, int>();
+        return samples.Where(s => (taken[s.Label] = taken.GetValueOrDefault(s.Label) + 1) <= perClass).ToList();
+    }
+}
