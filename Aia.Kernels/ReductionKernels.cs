@@ -20,6 +20,18 @@ public static class ReductionKernels
             partials[Grid.IdxX] = s;
     }
 
+    /// <summary>partials[group] = sum of x^2 over the elements the group visits (grid-stride).</summary>
+    public static void SumOfSquaresPartials(ArrayView<float> x, ArrayView<float> partials)
+    {
+        float s = 0f;
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < x.IntLength; i += step)
+            s += x[i] * x[i];
+        s = GroupReduce.Sum(s);
+        if (Group.IdxX == 0)
+            partials[Grid.IdxX] = s;
+    }
+
     /// <summary>One group: y[0] = scale * sum(partials) (+ y[0] when accumulating).</summary>
     public static void SumFinal(ArrayView<float> partials, ArrayView<float> y, float scale, int accumulate)
     {
