@@ -22,9 +22,6 @@ public readonly record struct BatchNormGeometry(int Batch, int Channels, int Spa
     /// <summary>Number of elements of x.</summary>
     public int Length => Batch * Channels * Spatial;
 
-    /// <summary>The channel of element <paramref name="i"/> of x.</summary>
-    public int ChannelOf(int i) => i / Spatial % Channels;
-
     /// <summary>The first element of <paramref name="channel"/> in x (the shift of the one-pass variance).</summary>
     public int FirstOf(int channel) => channel * Spatial;
 }

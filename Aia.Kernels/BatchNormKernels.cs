@@ -86,10 +86,11 @@ public static class BatchNormKernels
     public static void Normalize(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
         ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, BatchNormGeometry g)
     {
-        int step = GridStride.Step;
-        for (int i = GridStride.Start; i < g.Length; i += step)
+        int start = GridStride.Start, step = GridStride.Step;
+        var channel = new ChannelIndex(g, start, step);
+        for (int i = start; i < g.Length; i += step, channel.Next())
         {
-            int c = g.ChannelOf(i);
+            int c = channel.Channel;
             y[i] = (x[i] - mean[c]) * (invStd[c] * gamma[c]) + beta[c];
         }
     }
@@ -155,10 +156,11 @@ public static class BatchNormKernels
     public static void InputGradient(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> mean,
         ArrayView<float> coefficients, ArrayView<float> dx, BatchNormGeometry g, int accumulate)
     {
-        int step = GridStride.Step;
-        for (int i = GridStride.Start; i < g.Length; i += step)
+        int start = GridStride.Start, step = GridStride.Step;
+        var channel = new ChannelIndex(g, start, step);
+        for (int i = start; i < g.Length; i += step, channel.Next())
         {
-            int c = g.ChannelOf(i);
+            int c = channel.Channel;
             float v = coefficients[3 * c] * dy[i] + coefficients[3 * c + 1] * (x[i] - mean[c]) + coefficients[3 * c + 2];
             dx[i] = accumulate != 0 ? dx[i] + v : v;
         }

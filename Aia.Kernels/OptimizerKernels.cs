@@ -20,16 +20,18 @@ public static class OptimizerKernels
         float scale = gradScale[0];
         float decay = s.Decoupled != 0 ? 1f - s.LearningRate * s.WeightDecay : 1f;
         float l2 = s.Decoupled != 0 ? 0f : s.WeightDecay;
-        int step = GridStride.Step;
-        for (int i = GridStride.Start; i < p.IntLength; i += step)
+        float beta1 = s.Beta1, beta2 = s.Beta2, stepSize = s.StepSize, eps = s.Epsilon;
+        float inverseCorrection2 = 1f / s.BiasCorrection2Sqrt;
+        int step = GridStride.Step, n = p.IntLength;
+        for (int i = GridStride.Start; i < n; i += step)
         {
             float w = p[i];
             float g = grad[i] * scale + l2 * w;
-            float mi = s.Beta1 * m[i] + (1f - s.Beta1) * g;
-            float vi = s.Beta2 * v[i] + (1f - s.Beta2) * g * g;
+            float mi = beta1 * m[i] + (1f - beta1) * g;
+            float vi = beta2 * v[i] + (1f - beta2) * g * g;
             m[i] = mi;
             v[i] = vi;
-            p[i] = w * decay - s.StepSize * mi / (MathF.Sqrt(vi) / s.BiasCorrection2Sqrt + s.Epsilon);
+            p[i] = w * decay - stepSize * mi / (MathF.Sqrt(vi) * inverseCorrection2 + eps);
         }
     }
 

@@ -22,6 +22,13 @@ public readonly record struct PoolGeometry(
     /// <summary>Number of input elements.</summary>
     public int InputLength => Planes * InH * InW;
 
+    /// <summary>Whether no two windows share a cell (stride &gt;= kernel in both directions).</summary>
+    public bool Disjoint => StrideH >= KernelH && StrideW >= KernelW;
+
+    /// <summary>Whether every input cell lies in some window.</summary>
+    public bool Covering => (OutH - 1) * StrideH + KernelH == InH && (OutW - 1) * StrideW + KernelW == InW
+        && StrideH <= KernelH && StrideW <= KernelW;
+
     /// <summary>The first output row whose window contains input row <paramref name="h"/>.</summary>
     public int FirstRow(int h) => h < KernelH ? 0 : (h - KernelH + StrideH) / StrideH;
 

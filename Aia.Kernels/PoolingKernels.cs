@@ -3,9 +3,10 @@ using ILGPU;
 namespace Aia.Kernels;
 
 /// <summary>
-/// 2-d average and max pooling over folded planes (<see cref="PoolGeometry"/>), grid-stride. The backward
-/// kernels gather: each input element sums the output gradients of the windows that contain it, so
-/// overlapping windows (kernel &gt; stride) need no atomics and the result is deterministic.
+/// 2-d average and max pooling over folded planes (<see cref="PoolGeometry"/>), grid-stride. Two kinds of
+/// backward, both without atomics: when windows do not overlap (stride &gt;= kernel, VGGSNN's 2 x 2 pooling) each
+/// output scatters into its own window; otherwise each input element gathers the gradients of the windows that
+/// contain it.
 /// </summary>
 public static class PoolingKernels
 {
@@ -52,6 +53,28 @@ public static class PoolingKernels
     }
 
     /// <summary>
+    /// Non-overlapping windows (stride &gt;= kernel): every cell of the window of output o gets
+    /// (+)= dy[o] / (kernel area). Cells outside every window are not written (the op zeroes them first).
+    /// </summary>
+    public static void AvgBackwardScatter(ArrayView<float> dy, ArrayView<float> dx, PoolGeometry g, int accumulate)
+    {
+        float inverseArea = 1f / (g.KernelH * g.KernelW);
+        int step = GridStride.Step;
+        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        {
+            int ow = o % g.OutW, rest = o / g.OutW;
+            int oh = rest % g.OutH, plane = rest / g.OutH;
+            int row = (plane * g.InH + oh * g.StrideH) * g.InW + ow * g.StrideW;
+            float v = dy[o] * inverseArea;
+            for (int kh = 0; kh < g.KernelH; kh++, row += g.InW)
+            {
+                for (int kw = 0; kw < g.KernelW; kw++)
+                    dx[row + kw] = accumulate != 0 ? dx[row + kw] + v : v;
+            }
+        }
+    }
+
+    /// <summary>
     /// y[o] = max of x over the window of output o; argmax[o] = the position h * InW + w of the first maximum
     /// within its plane (a NaN wins, as in PyTorch), saved for the backward.
     /// </summary>
@@ -81,6 +104,32 @@ public static class PoolingKernels
             }
             y[o] = best;
             argmax[o] = bestPosition;
+        }
+    }
+
+    /// <summary>
+    /// Non-overlapping windows (stride &gt;= kernel): the saved argmax cell of the window of output o gets (+)= dy[o],
+    /// the window's other cells (+)= 0. Cells outside every window are not written (the op zeroes them first).
+    /// </summary>
+    public static void MaxBackwardScatter(ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, PoolGeometry g, int accumulate)
+    {
+        int step = GridStride.Step;
+        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        {
+            int ow = o % g.OutW, rest = o / g.OutW;
+            int oh = rest % g.OutH, plane = rest / g.OutH;
+            int planeStart = plane * g.InH * g.InW;
+            int position = oh * g.StrideH * g.InW + ow * g.StrideW, best = argmax[o];
+            float v = dy[o];
+            for (int kh = 0; kh < g.KernelH; kh++, position += g.InW)
+            {
+                for (int kw = 0; kw < g.KernelW; kw++)
+                {
+                    int i = planeStart + position + kw;
+                    float cell = position + kw == best ? v : 0f;
+                    dx[i] = accumulate != 0 ? dx[i] + cell : cell;
+                }
+            }
         }
     }
 

@@ -20,13 +20,21 @@ public static class ReductionKernels
             partials[Grid.IdxX] = s;
     }
 
-    /// <summary>partials[group] = sum of x^2 over the elements the group visits (grid-stride).</summary>
+    /// <summary>
+    /// partials[group] = sum of x^2 over the elements the group visits (grid-stride), each thread's sum
+    /// compensated (Kahan): with few threads (the CPU accelerator) a thread adds millions of terms.
+    /// </summary>
     public static void SumOfSquaresPartials(ArrayView<float> x, ArrayView<float> partials)
     {
-        float s = 0f;
+        float s = 0f, compensation = 0f;
         int step = GridStride.Step;
         for (int i = GridStride.Start; i < x.IntLength; i += step)
-            s += x[i] * x[i];
+        {
+            float term = x[i] * x[i] - compensation;
+            float next = s + term;
+            compensation = next - s - term;
+            s = next;
+        }
         s = GroupReduce.Sum(s);
         if (Group.IdxX == 0)
             partials[Grid.IdxX] = s;

@@ -68,8 +68,9 @@ public static class Normalization
     private static KernelConfig ItemConfig(Device d, BatchNormGeometry g) => new(Math.Min(d.GroupCount, g.Items), d.GroupSize);
 
     /// <summary>
-    /// Splits each channel into about 4 * groups / C chunks (so every group has items), each at least 4 elements per
-    /// thread; the chunks, and so the summation order, depend only on the shape and the device's launch shape.
+    /// Splits each channel into about 4 * groups / C chunks (so every group has items), each with 4 to 1024
+    /// elements per thread (short float sums stay accurate); the chunks, and so the summation order, depend only
+    /// on the shape and the device's launch shape.
     /// </summary>
     private static BatchNormGeometry Geometry(Device d, Shape shape, bool training)
     {
@@ -81,7 +82,7 @@ public static class Normalization
         long count = (long)batch * spatial;
         if (training && count < 2)
             throw new ArgumentException($"BatchNorm: training needs more than one value per channel, got input {shape}.");
-        long wanted = (4L * d.GroupCount + channels - 1) / channels;
+        long wanted = Math.Max((4L * d.GroupCount + channels - 1) / channels, (count + 1024L * d.GroupSize - 1) / (1024L * d.GroupSize));
         long most = Math.Max(1, count / (4L * d.GroupSize));
         long chunks = Math.Clamp(wanted, 1, most);
         long chunkLength = (count + chunks - 1) / chunks;

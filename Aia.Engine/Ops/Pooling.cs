@@ -21,8 +21,11 @@ public static class Pooling
             d.Tape.Record(y, () =>
             {
                 if (y.Grad is not { } dy) return;
-                var (dx, acc) = x.GradientTarget();
-                d.Launch(PoolingKernels.AvgBackward, d.GridStride(g.InputLength), dy.View, dx, g, Elementwise.Flag(acc));
+                var (dx, acc) = Target(x, g);
+                if (g.Disjoint)
+                    d.Launch(PoolingKernels.AvgBackwardScatter, d.GridStride(g.OutputLength), dy.View, dx, g, Elementwise.Flag(acc));
+                else
+                    d.Launch(PoolingKernels.AvgBackward, d.GridStride(g.InputLength), dy.View, dx, g, Elementwise.Flag(acc));
             });
         }
         return y;
@@ -41,11 +44,26 @@ public static class Pooling
             d.Tape.Record(y, () =>
             {
                 if (y.Grad is not { } dy) return;
-                var (dx, acc) = x.GradientTarget();
-                d.Launch(PoolingKernels.MaxBackward, d.GridStride(g.InputLength), dy.View, argmax, dx, g, Elementwise.Flag(acc));
+                var (dx, acc) = Target(x, g);
+                if (g.Disjoint)
+                    d.Launch(PoolingKernels.MaxBackwardScatter, d.GridStride(g.OutputLength), dy.View, argmax, dx, g, Elementwise.Flag(acc));
+                else
+                    d.Launch(PoolingKernels.MaxBackward, d.GridStride(g.InputLength), dy.View, argmax, dx, g, Elementwise.Flag(acc));
             });
         }
         return y;
+    }
+
+    /// <summary>
+    /// The gradient target of x. A scatter backward (disjoint windows) writes only the cells inside windows, so
+    /// when some cells lie outside every window and the gradient is overwritten they are zeroed first.
+    /// </summary>
+    private static (ILGPU.ArrayView<float> View, bool Accumulate) Target(Tensor x, PoolGeometry g)
+    {
+        var (dx, acc) = x.GradientTarget();
+        if (g.Disjoint && !g.Covering && !acc)
+            Elementwise.Fill(x.Device, dx, 0f);
+        return (dx, acc);
     }
 
     private static PoolGeometry Geometry(string op, Shape shape, int kernel, int stride)

@@ -125,13 +125,18 @@ public sealed class BatchNormTests
         Assert.That(p.RunningVar.ToArray(), Is.EqualTo(variance));
     }
 
-    [TestCaseSource(nameof(Shapes))]
-    public void TrainingBackwardThroughTheBatchStatisticsMatchesFiniteDifferences(int[] s) => CheckBackward(s, training: true);
+    // Training backward with the input gradient added to one already written (fan-out) and overwriting it.
+    private static IEnumerable<TestCaseData> BackwardCases() =>
+        Shapes.Cast<int[]>().SelectMany(s => new[] { true, false }.Select(fanOut =>
+            new TestCaseData(s, fanOut).SetArgDisplayNames(string.Join("x", s), fanOut ? "fan-out" : "single use")));
+
+    [TestCaseSource(nameof(BackwardCases))]
+    public void TrainingBackwardThroughTheBatchStatisticsMatchesFiniteDifferences(int[] s, bool fanOut) => CheckBackward(s, training: true, fanOut);
 
     [TestCaseSource(nameof(Shapes))]
-    public void EvaluationBackwardMatchesFiniteDifferences(int[] s) => CheckBackward(s, training: false);
+    public void EvaluationBackwardMatchesFiniteDifferences(int[] s) => CheckBackward(s, training: false, fanOut: true);
 
-    private static void CheckBackward(int[] s, bool training)
+    private static void CheckBackward(int[] s, bool training, bool fanOut)
     {
         int b = s[0], c = s[1], sp = s[2];
         using var p = new Parameters(c, 21);
@@ -144,7 +149,7 @@ public sealed class BatchNormTests
         x.RequiresGrad = true;
         var y = p.Apply(x, training);
         var r = TestData.Uniform(25, y.Length);
-        var q = TestData.Uniform(26, x.Length);
+        var q = ProjectedLoss.FanOut(fanOut, 26, x.Length);
         p.Weight.ZeroGrad();
         p.Bias.ZeroGrad();
         D.Tape.Backward(ProjectedLoss.Device(x, y, r, q));

@@ -62,9 +62,10 @@ public sealed class DropoutTests
         Assert.That(both, Is.EqualTo(0.09).Within(5 * Math.Sqrt(0.09 * 0.91 / n)), "dropped in both steps: p^2");
     }
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public void TheBackwardUsesTheForwardsMask(bool sharedOverTime)
+    [TestCase(false, false)]
+    [TestCase(false, true)]
+    [TestCase(true, true)]
+    public void TheBackwardUsesTheForwardsMask(bool sharedOverTime, bool fanOut)
     {
         var shape = new Shape(5, 3, 40);
         var data = NonZero(4, (int)shape.Length);
@@ -72,12 +73,12 @@ public sealed class DropoutTests
         x.RequiresGrad = true;
         var y = Regularization.Dropout(x, 0.4f, seed: 9, step: 2, sharedOverTime);
         var r = TestData.Uniform(5, y.Length);
-        var q = TestData.Uniform(6, x.Length);
+        var q = ProjectedLoss.FanOut(fanOut, 6, x.Length);
         D.Tape.Backward(ProjectedLoss.Device(x, y, r, q));
         var kept = Kept(y.ToArray());
         var dx = x.Grad!.ToArray();
         for (int i = 0; i < dx.Length; i++)
-            Assert.That(dx[i], Is.EqualTo((kept[i] ? r[i] / 0.6f : 0f) + q[i]).Within(1e-5), $"element {i}");
+            Assert.That(dx[i], Is.EqualTo((kept[i] ? r[i] / 0.6f : 0f) + (q?[i] ?? 0f)).Within(1e-5), $"element {i}");
     }
 
     [Test]

@@ -28,15 +28,20 @@ public sealed class PoolingTests
         new[] { 2, 2, 9, 7, 2, 3 },
     ];
 
-    [TestCaseSource(nameof(Geometries))]
-    public void AvgPoolMatchesTheReferenceAndFiniteDifferences(int[] g) =>
-        Check(g, (x, k, s) => Pooling.AvgPool2d(x, k, s), PoolingReference.Average);
+    // Every geometry with the backward overwriting the gradient and adding to one already written (fan-out).
+    private static IEnumerable<TestCaseData> Cases() =>
+        Geometries.Cast<int[]>().SelectMany(g => new[] { false, true }.Select(fanOut =>
+            new TestCaseData(g, fanOut).SetArgDisplayNames(string.Join("x", g), fanOut ? "fan-out" : "single use")));
 
-    [TestCaseSource(nameof(Geometries))]
-    public void MaxPoolMatchesTheReferenceAndFiniteDifferences(int[] g) =>
-        Check(g, (x, k, s) => Pooling.MaxPool2d(x, k, s), PoolingReference.Max);
+    [TestCaseSource(nameof(Cases))]
+    public void AvgPoolMatchesTheReferenceAndFiniteDifferences(int[] g, bool fanOut) =>
+        Check(g, fanOut, (x, k, s) => Pooling.AvgPool2d(x, k, s), PoolingReference.Average);
 
-    private static void Check(int[] g, Func<Tensor, int, int, Tensor> op, Reference reference)
+    [TestCaseSource(nameof(Cases))]
+    public void MaxPoolMatchesTheReferenceAndFiniteDifferences(int[] g, bool fanOut) =>
+        Check(g, fanOut, (x, k, s) => Pooling.MaxPool2d(x, k, s), PoolingReference.Max);
+
+    private static void Check(int[] g, bool fanOut, Func<Tensor, int, int, Tensor> op, Reference reference)
     {
         int n = g[0], c = g[1], h = g[2], w = g[3], k = g[4], s = g[5];
         var shape = new Shape(n, c, h, w);
@@ -50,7 +55,7 @@ public sealed class PoolingTests
         Assert.That(forward.Passed, "forward " + forward);
 
         var r = TestData.Uniform(3, y.Length);
-        var q = TestData.Uniform(4, x.Length);
+        var q = ProjectedLoss.FanOut(fanOut, 4, x.Length);
         D.Tape.Backward(ProjectedLoss.Device(x, y, r, q));
         var expected = GradCheck.Numeric(v => ProjectedLoss.Reference(v[0], reference(v[0], n * c, h, w, k, s), r, q),
             [TestData.ToDouble(data)])[0];

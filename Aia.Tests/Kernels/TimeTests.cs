@@ -24,10 +24,11 @@ public sealed class TimeTests
         return y;
     }
 
-    [TestCase(1, 1, 5)]
-    [TestCase(10, 3, 7)]
-    [TestCase(4, 2, 1)]
-    public void MeanOverTimeMatchesTheReferenceAndFiniteDifferences(int steps, int n, int k)
+    [TestCase(1, 1, 5, false)]
+    [TestCase(10, 3, 7, true)]
+    [TestCase(10, 3, 7, false)]
+    [TestCase(4, 2, 1, true)]
+    public void MeanOverTimeMatchesTheReferenceAndFiniteDifferences(int steps, int n, int k, bool fanOut)
     {
         var shape = new Shape(steps, n, k);
         var data = TestData.Uniform(steps + k, shape.Length);
@@ -39,7 +40,7 @@ public sealed class TimeTests
         Assert.That(forward.Passed, forward.ToString());
 
         var r = TestData.Uniform(2, y.Length);
-        var q = TestData.Uniform(3, x.Length);
+        var q = ProjectedLoss.FanOut(fanOut, 3, x.Length);
         D.Tape.Backward(ProjectedLoss.Device(x, y, r, q));
         var fd = GradCheck.Numeric(v => ProjectedLoss.Reference(v[0], MeanOverTime(v[0], steps), r, q), [TestData.ToDouble(data)])[0];
         var backward = GradCheck.Compare(x.Grad!.ToArray(), fd, 1e-6, 1e-5);

@@ -7,12 +7,23 @@ public static class PoolingReference
     public static int OutputSize(int size, int kernel, int stride) => (size - kernel) / stride + 1;
 
     /// <summary>Average pooling.</summary>
-    public static double[] Average(double[] x, int planes, int h, int w, int kernel, int stride) =>
-        Pool(x, planes, h, w, kernel, stride, window => window.Average());
+    public static double[] Average(double[] x, int planes, int h, int w, int kernel, int stride)
+    {
+        var y = new double[planes * OutputSize(h, kernel, stride) * OutputSize(w, kernel, stride)];
+        ForEachWindow(planes, h, w, kernel, stride, (o, cells) =>
+        {
+            foreach (int i in cells) y[o] += x[i] / (kernel * kernel);
+        });
+        return y;
+    }
 
     /// <summary>Max pooling.</summary>
-    public static double[] Max(double[] x, int planes, int h, int w, int kernel, int stride) =>
-        Pool(x, planes, h, w, kernel, stride, window => window.Max());
+    public static double[] Max(double[] x, int planes, int h, int w, int kernel, int stride)
+    {
+        var y = new double[planes * OutputSize(h, kernel, stride) * OutputSize(w, kernel, stride)];
+        ForEachWindow(planes, h, w, kernel, stride, (o, cells) => y[o] = cells.Max(i => x[i]));
+        return y;
+    }
 
     /// <summary>The gradient of sum(dy * Average(x)) with respect to x.</summary>
     public static double[] AverageBackward(double[] dy, int planes, int h, int w, int kernel, int stride)
@@ -41,21 +52,16 @@ public static class PoolingReference
         return dx;
     }
 
-    private static double[] Pool(double[] x, int planes, int h, int w, int kernel, int stride, Func<IEnumerable<double>, double> reduce)
-    {
-        var y = new double[planes * OutputSize(h, kernel, stride) * OutputSize(w, kernel, stride)];
-        ForEachWindow(planes, h, w, kernel, stride, (o, cells) => y[o] = reduce(cells.Select(i => x[i])));
-        return y;
-    }
-
-    /// <summary>Calls <paramref name="visit"/> with each output index and the input indices of its window (row-major).</summary>
+    /// <summary>
+    /// Calls <paramref name="visit"/> with each output index and the input indices of its window (row-major);
+    /// planes run in parallel, so a visitor may write anywhere inside the window's plane.
+    /// </summary>
     private static void ForEachWindow(int planes, int h, int w, int kernel, int stride, Action<int, int[]> visit)
     {
         int oh = OutputSize(h, kernel, stride), ow = OutputSize(w, kernel, stride);
-        var cells = new int[kernel * kernel];
-        for (int p = 0, o = 0; p < planes; p++)
+        Parallel.For(0, planes, () => new int[kernel * kernel], (p, _, cells) =>
         {
-            for (int r = 0; r < oh; r++)
+            for (int r = 0, o = p * oh * ow; r < oh; r++)
             {
                 for (int c = 0; c < ow; c++, o++)
                 {
@@ -67,6 +73,7 @@ public static class PoolingReference
                     visit(o, cells);
                 }
             }
-        }
+            return cells;
+        }, _ => { });
     }
 }
