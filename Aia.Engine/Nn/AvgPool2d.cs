@@ -15,5 +15,5 @@ public sealed class AvgPool2d(int kernel, int? stride = null) : Module
     public int Stride { get; } = stride ?? kernel;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor x) => Pooling.AvgPool2d(Layouts.ConvActivation(x, nameof(AvgPool2d)), Kernel, Stride);
+    public override Tensor Forward(Tensor x) => Pooling.AvgPool2d(ActivationLayout.ConvActivation(x, nameof(AvgPool2d)), Kernel, Stride);
 }

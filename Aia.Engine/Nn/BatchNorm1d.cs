@@ -12,5 +12,5 @@ public sealed class BatchNorm1d(Device device, int features, float eps = 1e-5f, 
 {
     /// <inheritdoc/>
     public override Tensor Forward(Tensor x) =>
-        Normalize(Layouts.FoldTime(x, 3, nameof(BatchNorm1d), "[T, N, F] or [B, F]"), x.Shape, nameof(BatchNorm1d));
+        Normalize(ActivationLayout.FoldTime(x, 3, nameof(BatchNorm1d), "[T, N, F] or [B, F]"), x.Shape, nameof(BatchNorm1d));
 }

@@ -12,5 +12,5 @@ public sealed class BatchNorm2d(Device device, int channels, float eps = 1e-5f, 
 {
     /// <inheritdoc/>
     public override Tensor Forward(Tensor x) =>
-        Normalize(Layouts.FoldTime(x, 5, nameof(BatchNorm2d), "[T, N, C, H, W] or [B, C, H, W]"), x.Shape, nameof(BatchNorm2d));
+        Normalize(ActivationLayout.FoldTime(x, 5, nameof(BatchNorm2d), "[T, N, C, H, W] or [B, C, H, W]"), x.Shape, nameof(BatchNorm2d));
 }

@@ -15,5 +15,5 @@ public sealed class MaxPool2d(int kernel, int? stride = null) : Module
     public int Stride { get; } = stride ?? kernel;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor x) => Pooling.MaxPool2d(Layouts.ConvActivation(x, nameof(MaxPool2d)), Kernel, Stride);
+    public override Tensor Forward(Tensor x) => Pooling.MaxPool2d(ActivationLayout.ConvActivation(x, nameof(MaxPool2d)), Kernel, Stride);
 }

@@ -37,11 +37,15 @@ public sealed class GradientClipping : IDisposable
     /// <summary>The factor the gradients are multiplied by.</summary>
     public Tensor Scale { get; }
 
-    /// <summary>Computes <see cref="Norm"/> and <see cref="Scale"/> from the gradients of <paramref name="parameters"/>.</summary>
+    /// <summary>
+    /// Computes <see cref="Norm"/> and <see cref="Scale"/> from the gradients of <paramref name="parameters"/> that
+    /// received one since their last <see cref="Tensor.ZeroGrad"/> (the others are left out, as PyTorch leaves out
+    /// parameters whose grad is None).
+    /// </summary>
     public void Compute(IEnumerable<Tensor> parameters)
     {
         var d = Device;
-        var gradients = parameters.Select(p => p.Grad ?? throw new ArgumentException($"GradientClipping: {p} has no gradient.")).ToList();
+        var gradients = parameters.Where(p => p.HasGrad).Select(p => p.Grad!).ToList();
         var configs = gradients.Select(g => d.GridStride(g.Length)).ToList();
         var partials = d.Arena.Allocate<float>(configs.Sum(c => (long)c.GridDim.X));
         long offset = 0;

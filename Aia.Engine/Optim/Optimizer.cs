@@ -57,7 +57,7 @@ public abstract class Optimizer : IDisposable
     public void Step()
     {
         var withGrad = Enumerable.Range(0, Parameters.Count).Where(i => Parameters[i].Tensor.HasGrad).ToList();
-        Clipping?.Compute(withGrad.Select(i => Parameters[i].Tensor));
+        Clipping?.Compute(Parameters.Select(p => p.Tensor));
         var scale = Clipping?.Scale.View ?? unitScale.View;
         foreach (int i in withGrad)
         {

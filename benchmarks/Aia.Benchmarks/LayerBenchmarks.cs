@@ -13,7 +13,7 @@ namespace Aia.Benchmarks;
 public static class LayerBenchmarks
 {
     /// <summary>The cases; <paramref name="scale"/> divides the batch.</summary>
-    public static IEnumerable<BenchmarkCase> LayerCases(int scale)
+    public static IEnumerable<BenchmarkCase> Cases(int scale)
     {
         int tn = 10 * 32 / scale;
         var shape = new Shape(tn, 128, 64, 64);
@@ -53,7 +53,7 @@ public static class LayerBenchmarks
         {
             var dy = Tensor.Persistent(d, new Shape(tn, 128, 32, 32));
             var dx = Tensor.Persistent(d, shape);
-            return () => d.Launch(PoolingKernels.AvgBackward, d.GridStride(pool.InputLength), dy.View, dx.View, pool, 0);
+            return () => d.Launch(PoolingKernels.AvgBackwardScatter, d.GridStride(pool.OutputLength), dy.View, dx.View, pool, 0);
         });
         long[] sizes = [64 * 2 * 9, 128 * 64 * 9, 256 * 128 * 9, 256 * 256 * 9, 512 * 256 * 9, 512 * 512 * 9, 512 * 512 * 9, 512 * 512 * 9, 10 * 8192];
         long parameters = sizes.Sum();

@@ -3,7 +3,7 @@ using Aia.Engine.Runtime;
 namespace Aia.Engine.Nn;
 
 /// <summary>Checks of the activation layouts modules accept, with messages naming the module.</summary>
-internal static class Layouts
+internal static class ActivationLayout
 {
     /// <summary>x is [T, N, C, H, W] or [B, C, H, W]; returns it.</summary>
     public static Tensor ConvActivation(Tensor x, string module) => x.Shape.Rank is 4 or 5
