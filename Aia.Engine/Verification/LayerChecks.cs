@@ -10,7 +10,7 @@ using Device = Aia.Engine.Runtime.Device;
 namespace Aia.Engine.Verification;
 
 /// <summary>
-/// Checks of batch norm, pooling, cross-entropy and Adam at the VGGSNN sizes (T 10 x batch 32 / scale folded,
+/// Checks of batch norm, pooling, cross-entropy and AdamW with clipping at the VGGSNN sizes (T 10 x batch 32 / scale folded,
 /// 128 channels at 64 x 64; 10 classes; about 9.2M parameters) against the plain C# references.
 /// </summary>
 public static class LayerChecks
