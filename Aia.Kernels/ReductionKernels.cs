@@ -20,6 +20,26 @@ public static class ReductionKernels
             partials[Grid.IdxX] = s;
     }
 
+    /// <summary>
+    /// partials[group] = sum of x^2 over the elements the group visits (grid-stride), each thread's sum
+    /// compensated (Kahan): with few threads (the CPU accelerator) a thread adds millions of terms.
+    /// </summary>
+    public static void SumOfSquaresPartials(ArrayView<float> x, ArrayView<float> partials)
+    {
+        float s = 0f, compensation = 0f;
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < x.IntLength; i += step)
+        {
+            float term = x[i] * x[i] - compensation;
+            float next = s + term;
+            compensation = next - s - term;
+            s = next;
+        }
+        s = GroupReduce.Sum(s);
+        if (Group.IdxX == 0)
+            partials[Grid.IdxX] = s;
+    }
+
     /// <summary>One group: y[0] = scale * sum(partials) (+ y[0] when accumulating).</summary>
     public static void SumFinal(ArrayView<float> partials, ArrayView<float> y, float scale, int accumulate)
     {

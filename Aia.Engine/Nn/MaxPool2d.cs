@@ -1,0 +1,19 @@
+using Aia.Engine.Ops;
+using Aia.Engine.Runtime;
+
+namespace Aia.Engine.Nn;
+
+/// <summary>Max pooling over [T, N, C, H, W] or [B, C, H, W].</summary>
+/// <param name="kernel">Window size.</param>
+/// <param name="stride">Stride (default: the window size).</param>
+public sealed class MaxPool2d(int kernel, int? stride = null) : Module
+{
+    /// <summary>Window size.</summary>
+    public int Kernel { get; } = kernel;
+
+    /// <summary>Stride.</summary>
+    public int Stride { get; } = stride ?? kernel;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor x) => Pooling.MaxPool2d(ActivationLayout.ConvActivation(x, nameof(MaxPool2d)), Kernel, Stride);
+}

@@ -1,0 +1,92 @@
+using Aia.Engine.Runtime;
+using Aia.Kernels;
+using ILGPU;
+using KernelConfig = ILGPU.KernelConfig;
+
+namespace Aia.Engine.Ops;
+
+/// <summary>Batch normalisation (Ioffe and Szegedy 2015) with statistics shared over time (tdBN, TET).</summary>
+public static class Normalization
+{
+    /// <summary>
+    /// Batch normalisation of x [B, C, ...] per channel C, over B and the trailing dimensions (the caller folds
+    /// time into B: [T * N, C, H, W] or [T * N, F]). Training: batch statistics (biased variance), and the running
+    /// statistics are updated on the device: running = (1 - momentum) running + momentum batch, with the unbiased
+    /// variance for runningVar (PyTorch). Evaluation: the running statistics. The backward runs through the batch
+    /// statistics (training) or treats the running ones as constants (evaluation).
+    /// </summary>
+    public static Tensor BatchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, bool training,
+        float momentum = 0.1f, float eps = 1e-5f)
+    {
+        var d = x.Device;
+        var g = Geometry(d, x.Shape, training);
+        foreach (var (name, t) in new[] { ("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar) })
+        {
+            if (t.Shape != new Shape(g.Channels))
+                throw new ArgumentException($"BatchNorm: {name} has shape {t.Shape}, expected [{g.Channels}] for input {x.Shape}.");
+        }
+        var y = Tensor.Empty(d, x.Shape);
+        var invStd = d.Arena.Allocate<float>(g.Channels);
+        ArrayView<float> mean;
+        if (training)
+        {
+            mean = d.Arena.Allocate<float>(g.Channels);
+            var partials = d.Arena.Allocate<float>(2L * g.Items);
+            d.Launch(BatchNormKernels.StatisticsPartials, ItemConfig(d, g), x.View, partials, g);
+            d.Launch(BatchNormKernels.Statistics, d.GridStride(g.Channels), x.View, partials, mean, invStd,
+                runningMean.View, runningVar.View, g, momentum, eps, 1);
+        }
+        else
+        {
+            mean = runningMean.View;
+            d.Launch(BatchNormKernels.RunningInvStd, d.GridStride(g.Channels), runningVar.View, invStd, eps);
+        }
+        d.Launch(BatchNormKernels.Normalize, d.GridStride(g.Length), x.View, mean, invStd, weight.View, bias.View, y.View, g);
+        if (d.Tape.Needs(x, weight, bias))
+            d.Tape.Record(y, () => Backward(y, x, weight, bias, mean, invStd, g, training));
+        return y;
+    }
+
+    private static void Backward(Tensor y, Tensor x, Tensor weight, Tensor bias, ArrayView<float> mean, ArrayView<float> invStd,
+        BatchNormGeometry g, bool training)
+    {
+        if (y.Grad is not { } dy) return;
+        var d = y.Device;
+        var partials = d.Arena.Allocate<float>(2L * g.Items);
+        d.Launch(BatchNormKernels.GradientPartials, ItemConfig(d, g), dy.View, x.View, mean, partials, g);
+        var (dWeight, accWeight) = weight.RequiresGrad ? weight.GradientTarget() : (d.Arena.Allocate<float>(g.Channels), false);
+        var (dBias, accBias) = bias.RequiresGrad ? bias.GradientTarget() : (d.Arena.Allocate<float>(g.Channels), false);
+        var coefficients = d.Arena.Allocate<float>(3L * g.Channels);
+        d.Launch(BatchNormKernels.Gradients, d.GridStride(g.Channels), partials, weight.View, invStd, dWeight, dBias, coefficients, g,
+            Elementwise.Flag(accWeight), Elementwise.Flag(accBias), training ? 1 : 0);
+        if (!x.RequiresGrad) return;
+        var (dx, acc) = x.GradientTarget();
+        d.Launch(BatchNormKernels.InputGradient, d.GridStride(g.Length), dy.View, x.View, mean, coefficients, dx, g, Elementwise.Flag(acc));
+    }
+
+    /// <summary>One group per (channel, chunk) item, at most a full grid; groups loop over the items.</summary>
+    private static KernelConfig ItemConfig(Device d, BatchNormGeometry g) => new(Math.Min(d.GroupCount, g.Items), d.GroupSize);
+
+    /// <summary>
+    /// Splits each channel into about 4 * groups / C chunks (so every group has items), each with 4 to 1024
+    /// elements per thread (short float sums stay accurate); the chunks, and so the summation order, depend only
+    /// on the shape and the device's launch shape.
+    /// </summary>
+    private static BatchNormGeometry Geometry(Device d, Shape shape, bool training)
+    {
+        if (shape.Rank < 2)
+            throw new ArgumentException($"BatchNorm: expected [B, C, ...] (time folded into B), got {shape}.");
+        if (shape.Length > int.MaxValue)
+            throw new ArgumentException($"BatchNorm: input {shape} has more than 2^31 elements.");
+        int batch = shape[0], channels = shape[1], spatial = (int)shape.Product(2, shape.Rank);
+        long count = (long)batch * spatial;
+        if (training && count < 2)
+            throw new ArgumentException($"BatchNorm: training needs more than one value per channel, got input {shape}.");
+        long wanted = Math.Max((4L * d.GroupCount + channels - 1) / channels, (count + 1024L * d.GroupSize - 1) / (1024L * d.GroupSize));
+        long most = Math.Max(1, count / (4L * d.GroupSize));
+        long chunks = Math.Clamp(wanted, 1, most);
+        long chunkLength = (count + chunks - 1) / chunks;
+        chunks = (count + chunkLength - 1) / chunkLength;
+        return new BatchNormGeometry(batch, channels, spatial, (int)chunks, (int)chunkLength);
+    }
+}

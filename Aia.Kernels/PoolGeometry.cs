@@ -1,0 +1,43 @@
+namespace Aia.Kernels;
+
+/// <summary>
+/// The shape of a 2-d pooling over <see cref="Planes"/> independent planes (every leading dimension folded:
+/// T * N * C), without padding; the output size is floor((in - kernel) / stride) + 1 as in PyTorch.
+/// </summary>
+/// <param name="Planes">Number of H x W planes.</param>
+/// <param name="InH">Input height.</param>
+/// <param name="InW">Input width.</param>
+/// <param name="OutH">Output height.</param>
+/// <param name="OutW">Output width.</param>
+/// <param name="KernelH">Window height.</param>
+/// <param name="KernelW">Window width.</param>
+/// <param name="StrideH">Vertical stride.</param>
+/// <param name="StrideW">Horizontal stride.</param>
+public readonly record struct PoolGeometry(
+    int Planes, int InH, int InW, int OutH, int OutW, int KernelH, int KernelW, int StrideH, int StrideW)
+{
+    /// <summary>Number of output elements.</summary>
+    public int OutputLength => Planes * OutH * OutW;
+
+    /// <summary>Number of input elements.</summary>
+    public int InputLength => Planes * InH * InW;
+
+    /// <summary>Whether no two windows share a cell (stride &gt;= kernel in both directions).</summary>
+    public bool Disjoint => StrideH >= KernelH && StrideW >= KernelW;
+
+    /// <summary>Whether every input cell lies in some window.</summary>
+    public bool Covering => (OutH - 1) * StrideH + KernelH == InH && (OutW - 1) * StrideW + KernelW == InW
+        && StrideH <= KernelH && StrideW <= KernelW;
+
+    /// <summary>The first output row whose window contains input row <paramref name="h"/>.</summary>
+    public int FirstRow(int h) => h < KernelH ? 0 : (h - KernelH + StrideH) / StrideH;
+
+    /// <summary>The last output row whose window contains input row <paramref name="h"/>.</summary>
+    public int LastRow(int h) => Math.Min(OutH - 1, h / StrideH);
+
+    /// <summary>The first output column whose window contains input column <paramref name="w"/>.</summary>
+    public int FirstColumn(int w) => w < KernelW ? 0 : (w - KernelW + StrideW) / StrideW;
+
+    /// <summary>The last output column whose window contains input column <paramref name="w"/>.</summary>
+    public int LastColumn(int w) => Math.Min(OutW - 1, w / StrideW);
+}

@@ -1,0 +1,158 @@
+using ILGPU;
+
+namespace Aia.Kernels;
+
+/// <summary>
+/// 2-d average and max pooling over folded planes (<see cref="PoolGeometry"/>), grid-stride. Two kinds of
+/// backward, both without atomics: when windows do not overlap (stride &gt;= kernel, VGGSNN's 2 x 2 pooling) each
+/// output scatters into its own window; otherwise each input element gathers the gradients of the windows that
+/// contain it.
+/// </summary>
+public static class PoolingKernels
+{
+    /// <summary>y[o] = mean of x over the window of output o.</summary>
+    public static void AvgForward(ArrayView<float> x, ArrayView<float> y, PoolGeometry g)
+    {
+        float inverseArea = 1f / (g.KernelH * g.KernelW);
+        int step = GridStride.Step;
+        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        {
+            int ow = o % g.OutW, rest = o / g.OutW;
+            int oh = rest % g.OutH, plane = rest / g.OutH;
+            int row = (plane * g.InH + oh * g.StrideH) * g.InW + ow * g.StrideW;
+            float s = 0f;
+            for (int kh = 0; kh < g.KernelH; kh++, row += g.InW)
+            {
+                for (int kw = 0; kw < g.KernelW; kw++)
+                    s += x[row + kw];
+            }
+            y[o] = s * inverseArea;
+        }
+    }
+
+    /// <summary>dx[i] (+)= sum over the windows containing i of dy / (kernel area).</summary>
+    public static void AvgBackward(ArrayView<float> dy, ArrayView<float> dx, PoolGeometry g, int accumulate)
+    {
+        float inverseArea = 1f / (g.KernelH * g.KernelW);
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < g.InputLength; i += step)
+        {
+            int w = i % g.InW, rest = i / g.InW;
+            int h = rest % g.InH, plane = rest / g.InH;
+            int firstColumn = g.FirstColumn(w), lastColumn = g.LastColumn(w);
+            float s = 0f;
+            for (int oh = g.FirstRow(h); oh <= g.LastRow(h); oh++)
+            {
+                int row = (plane * g.OutH + oh) * g.OutW;
+                for (int ow = firstColumn; ow <= lastColumn; ow++)
+                    s += dy[row + ow];
+            }
+            s *= inverseArea;
+            dx[i] = accumulate != 0 ? dx[i] + s : s;
+        }
+    }
+
+    /// <summary>
+    /// Non-overlapping windows (stride &gt;= kernel): every cell of the window of output o gets
+    /// (+)= dy[o] / (kernel area). Cells outside every window are not written (the op zeroes them first).
+    /// </summary>
+    public static void AvgBackwardScatter(ArrayView<float> dy, ArrayView<float> dx, PoolGeometry g, int accumulate)
+    {
+        float inverseArea = 1f / (g.KernelH * g.KernelW);
+        int step = GridStride.Step;
+        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        {
+            int ow = o % g.OutW, rest = o / g.OutW;
+            int oh = rest % g.OutH, plane = rest / g.OutH;
+            int row = (plane * g.InH + oh * g.StrideH) * g.InW + ow * g.StrideW;
+            float v = dy[o] * inverseArea;
+            for (int kh = 0; kh < g.KernelH; kh++, row += g.InW)
+            {
+                for (int kw = 0; kw < g.KernelW; kw++)
+                    dx[row + kw] = accumulate != 0 ? dx[row + kw] + v : v;
+            }
+        }
+    }
+
+    /// <summary>
+    /// y[o] = max of x over the window of output o; argmax[o] = the position h * InW + w of the first maximum
+    /// within its plane (a NaN wins, as in PyTorch), saved for the backward.
+    /// </summary>
+    public static void MaxForward(ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, PoolGeometry g)
+    {
+        int step = GridStride.Step;
+        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        {
+            int ow = o % g.OutW, rest = o / g.OutW;
+            int oh = rest % g.OutH, plane = rest / g.OutH;
+            int planeStart = plane * g.InH * g.InW;
+            int position = oh * g.StrideH * g.InW + ow * g.StrideW;
+            float best = x[planeStart + position];
+            int bestPosition = position;
+            for (int kh = 0; kh < g.KernelH; kh++)
+            {
+                int rowPosition = position + kh * g.InW;
+                for (int kw = 0; kw < g.KernelW; kw++)
+                {
+                    float v = x[planeStart + rowPosition + kw];
+                    if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+                    {
+                        best = v;
+                        bestPosition = rowPosition + kw;
+                    }
+                }
+            }
+            y[o] = best;
+            argmax[o] = bestPosition;
+        }
+    }
+
+    /// <summary>
+    /// Non-overlapping windows (stride &gt;= kernel): the saved argmax cell of the window of output o gets (+)= dy[o],
+    /// the window's other cells (+)= 0. Cells outside every window are not written (the op zeroes them first).
+    /// </summary>
+    public static void MaxBackwardScatter(ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, PoolGeometry g, int accumulate)
+    {
+        int step = GridStride.Step;
+        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        {
+            int ow = o % g.OutW, rest = o / g.OutW;
+            int oh = rest % g.OutH, plane = rest / g.OutH;
+            int planeStart = plane * g.InH * g.InW;
+            int position = oh * g.StrideH * g.InW + ow * g.StrideW, best = argmax[o];
+            float v = dy[o];
+            for (int kh = 0; kh < g.KernelH; kh++, position += g.InW)
+            {
+                for (int kw = 0; kw < g.KernelW; kw++)
+                {
+                    int i = planeStart + position + kw;
+                    float cell = position + kw == best ? v : 0f;
+                    dx[i] = accumulate != 0 ? dx[i] + cell : cell;
+                }
+            }
+        }
+    }
+
+    /// <summary>dx[i] (+)= sum of dy over the windows containing i whose saved argmax is i.</summary>
+    public static void MaxBackward(ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, PoolGeometry g, int accumulate)
+    {
+        int step = GridStride.Step;
+        for (int i = GridStride.Start; i < g.InputLength; i += step)
+        {
+            int position = i % (g.InH * g.InW), plane = i / (g.InH * g.InW);
+            int h = position / g.InW, w = position % g.InW;
+            int firstColumn = g.FirstColumn(w), lastColumn = g.LastColumn(w);
+            float s = 0f;
+            for (int oh = g.FirstRow(h); oh <= g.LastRow(h); oh++)
+            {
+                int row = (plane * g.OutH + oh) * g.OutW;
+                for (int ow = firstColumn; ow <= lastColumn; ow++)
+                {
+                    if (argmax[row + ow] == position)
+                        s += dy[row + ow];
+                }
+            }
+            dx[i] = accumulate != 0 ? dx[i] + s : s;
+        }
+    }
+}
