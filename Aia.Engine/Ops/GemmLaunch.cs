@@ -1,0 +1,78 @@
+using Aia.Engine.Runtime;
+using Aia.Kernels;
+using Aia.Kernels.Gemm;
+using ILGPU;
+
+namespace Aia.Engine.Ops;
+
+/// <summary>
+/// Launch helpers shared by the GEMM-shaped ops (convolution, linear): the tiling for a device, the launch
+/// configuration, split-K with its fixed-order combine, and per-channel bias gradients.
+/// </summary>
+internal static class GemmLaunch
+{
+    /// <summary>Largest tile side chosen by default (4 x 4 microtiles per thread: 64 x 64 = 256 threads' worth).</summary>
+    private const int DefaultTile = 64;
+
+    /// <summary>
+    /// A tiling for C[m, n] = A[m, k] B[k, n]: tiles of up to 64 x 64, widened on a GPU until every thread of a
+    /// group owns a microtile; reduction chunks of 64 on the CPU (fewer chunks, fewer barriers) and 32 on a GPU
+    /// (shared memory); with <paramref name="allowSplits"/>, enough split-K ranges to give every group two tiles.
+    /// </summary>
+    public static GemmTiling Tiling(Device d, int m, int n, int k, bool allowSplits)
+    {
+        int tileM = Math.Min(DefaultTile, Side(m)), tileN = Math.Min(DefaultTile, Side(n));
+        while (tileM * tileN / (GemmTiling.Micro * GemmTiling.Micro) < d.GroupSize && (tileN < Side(n) || tileM < Side(m)))
+        {
+            if (tileN < Side(n))
+                tileN *= 2;
+            else
+                tileM *= 2;
+        }
+        int chunk = Math.Min(d.Kind == DeviceKind.Cpu ? 64 : 32, Side(k));
+        int splits = 1;
+        if (allowSplits)
+        {
+            long tiles = (long)((m + tileM - 1) / tileM) * ((n + tileN - 1) / tileN);
+            long wanted = 2L * d.GroupCount;
+            if (tiles < wanted)
+                splits = (int)Math.Max(1, Math.Min((wanted + tiles - 1) / tiles, k / (4L * chunk)));
+        }
+        return new GemmTiling(m, n, k, tileM, tileN, chunk, splits);
+    }
+
+    /// <summary>The launch of a <see cref="GemmTile"/> kernel: one group per tile up to the device's group count.</summary>
+    public static KernelConfig Config(Device d, GemmTiling t) =>
+        new(Math.Min(d.GroupCount, t.TileCount), d.GroupSize, SharedMemoryConfig.RequestDynamic<float>(t.SharedFloats(d.GroupSize)));
+
+    /// <summary>
+    /// Runs a product whose result is <paramref name="target"/> (+)=: directly when <paramref name="t"/> has one
+    /// split, otherwise into per-split partials in the arena followed by <see cref="GemmKernels.SumSplits"/>.
+    /// <paramref name="launch"/> gets the buffer to write and the accumulate flag to pass.
+    /// </summary>
+    public static void WithSplits(Device d, GemmTiling t, ArrayView<float> target, bool accumulate, Action<ArrayView<float>, int> launch)
+    {
+        if (t.Splits == 1)
+        {
+            launch(target, Elementwise.Flag(accumulate));
+            return;
+        }
+        var partials = d.Arena.Allocate<float>(t.Splits * target.Length);
+        launch(partials, 0);
+        d.Launch(GemmKernels.SumSplits, d.GridStride(target.Length), partials, target, t.Splits, Elementwise.Flag(accumulate));
+    }
+
+    /// <summary>Products whose result carries a bias or is stored as planes are not split (their N is large anyway).</summary>
+    public static void RequireSingleSplit(GemmTiling t, string op)
+    {
+        if (t.Splits != 1)
+            throw new ArgumentException($"{op} does not split its reduction, got {t}.");
+    }
+
+    /// <summary>db (+)= the sum of dy [rows, channels, plane] over rows and plane: one group per channel.</summary>
+    public static void BiasGradient(Device d, ArrayView<float> dy, ArrayView<float> db, int rows, int channels, int plane, bool accumulate) =>
+        d.Launch(GemmKernels.BiasGradient, new KernelConfig(Math.Min(d.GroupCount, channels), d.GroupSize),
+            dy, db, rows, channels, plane, Elementwise.Flag(accumulate));
+
+    private static int Side(int size) => Math.Max(GemmTiling.Micro, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size));
+}

@@ -1,0 +1,126 @@
+using Aia.Kernels.Convolution;
+
+namespace Aia.Engine.Verification.References;
+
+/// <summary>
+/// Plain double-precision 2-D convolution (NCHW, shapes as in <see cref="ConvGeometry"/>) and its gradients,
+/// written from the definition y[b, co, oh, ow] = bias[co] + sum x[b, ci, oh s - p + kh, ow s - p + kw]
+/// w[co, ci, kh, kw]. The input gradient is computed by scattering each output gradient back over its
+/// receptive field, a formulation independent of the kernels' gather. Parallel over images or channels.
+/// </summary>
+public static class ConvolutionReference
+{
+    /// <summary>The output [Batch, OutChannels, OutHeight, OutWidth].</summary>
+    public static double[] Forward(double[] x, double[] w, double[]? bias, ConvGeometry g)
+    {
+        var y = new double[g.Batch * g.OutChannels * g.OutPlane];
+        Parallel.For(0, g.Batch * g.OutChannels, bc =>
+        {
+            int b = bc / g.OutChannels, co = bc % g.OutChannels;
+            for (int oh = 0; oh < g.OutHeight; oh++)
+            {
+                for (int ow = 0; ow < g.OutWidth; ow++)
+                {
+                    var (kh0, kh1, kw0, kw1) = Taps(g, oh, ow);
+                    double s = bias?[co] ?? 0.0;
+                    for (int ci = 0; ci < g.InChannels; ci++)
+                    {
+                        for (int kh = kh0; kh < kh1; kh++)
+                        {
+                            for (int kw = kw0; kw < kw1; kw++)
+                                s += x[Input(g, b, ci, oh, ow, kh, kw)] * w[Weight(g, co, ci, kh, kw)];
+                        }
+                    }
+                    y[(bc * g.OutHeight + oh) * g.OutWidth + ow] = s;
+                }
+            }
+        });
+        return y;
+    }
+
+    /// <summary>The input gradient for output gradient <paramref name="dy"/> (scatter over receptive fields).</summary>
+    public static double[] BackwardData(double[] dy, double[] w, ConvGeometry g)
+    {
+        var dx = new double[g.Batch * g.InChannels * g.InPlane];
+        Parallel.For(0, g.Batch, b =>
+        {
+            for (int co = 0; co < g.OutChannels; co++)
+            {
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                {
+                    for (int ow = 0; ow < g.OutWidth; ow++)
+                    {
+                        double d = dy[((b * g.OutChannels + co) * g.OutHeight + oh) * g.OutWidth + ow];
+                        var (kh0, kh1, kw0, kw1) = Taps(g, oh, ow);
+                        for (int ci = 0; ci < g.InChannels; ci++)
+                        {
+                            for (int kh = kh0; kh < kh1; kh++)
+                            {
+                                for (int kw = kw0; kw < kw1; kw++)
+                                    dx[Input(g, b, ci, oh, ow, kh, kw)] += d * w[Weight(g, co, ci, kh, kw)];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return dx;
+    }
+
+    /// <summary>The weight gradient [OutChannels, InChannels, KernelHeight, KernelWidth].</summary>
+    public static double[] BackwardWeight(double[] dy, double[] x, ConvGeometry g)
+    {
+        var dw = new double[g.OutChannels * g.Patch];
+        Parallel.For(0, g.OutChannels, co =>
+        {
+            for (int b = 0; b < g.Batch; b++)
+            {
+                for (int oh = 0; oh < g.OutHeight; oh++)
+                {
+                    for (int ow = 0; ow < g.OutWidth; ow++)
+                    {
+                        double d = dy[((b * g.OutChannels + co) * g.OutHeight + oh) * g.OutWidth + ow];
+                        var (kh0, kh1, kw0, kw1) = Taps(g, oh, ow);
+                        for (int ci = 0; ci < g.InChannels; ci++)
+                        {
+                            for (int kh = kh0; kh < kh1; kh++)
+                            {
+                                for (int kw = kw0; kw < kw1; kw++)
+                                    dw[Weight(g, co, ci, kh, kw)] += d * x[Input(g, b, ci, oh, ow, kh, kw)];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return dw;
+    }
+
+    /// <summary>The bias gradient [OutChannels]: dy summed over images and pixels.</summary>
+    public static double[] BiasGradient(double[] dy, ConvGeometry g)
+    {
+        var db = new double[g.OutChannels];
+        for (int b = 0; b < g.Batch; b++)
+        {
+            for (int co = 0; co < g.OutChannels; co++)
+            {
+                for (int p = 0; p < g.OutPlane; p++)
+                    db[co] += dy[(b * g.OutChannels + co) * g.OutPlane + p];
+            }
+        }
+        return db;
+    }
+
+    private static int Weight(ConvGeometry g, int co, int ci, int kh, int kw) =>
+        ((co * g.InChannels + ci) * g.KernelHeight + kh) * g.KernelWidth + kw;
+
+    private static int Input(ConvGeometry g, int b, int ci, int oh, int ow, int kh, int kw) =>
+        ((b * g.InChannels + ci) * g.Height + oh * g.Stride - g.Padding + kh) * g.Width + ow * g.Stride - g.Padding + kw;
+
+    /// <summary>The kernel rows [kh0, kh1) and columns [kw0, kw1) of output (oh, ow) that fall inside the input.</summary>
+    private static (int Kh0, int Kh1, int Kw0, int Kw1) Taps(ConvGeometry g, int oh, int ow)
+    {
+        int top = oh * g.Stride - g.Padding, left = ow * g.Stride - g.Padding;
+        return (Math.Max(0, -top), Math.Min(g.KernelHeight, g.Height - top), Math.Max(0, -left), Math.Min(g.KernelWidth, g.Width - left));
+    }
+}

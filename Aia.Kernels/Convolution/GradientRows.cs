@@ -1,0 +1,47 @@
+using System.Runtime.CompilerServices;
+using Aia.Kernels.Gemm;
+using ILGPU;
+
+namespace Aia.Kernels.Convolution;
+
+/// <summary>
+/// The output gradient as A operand of the backward-weight product: element (k, m) with k = (b, oh, ow) and
+/// m = co is dy[b, co, oh, ow]; the reduction runs over every output position of every image.
+/// </summary>
+public readonly struct GradientRows : IGemmOperand
+{
+    private readonly ArrayView<float> dy;
+    private readonly ConvGeometry g;
+
+    /// <summary>Wraps output gradient <paramref name="dy"/> [Batch, OutChannels, OutHeight, OutWidth].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public GradientRows(ArrayView<float> dy, ConvGeometry g)
+    {
+        this.dy = dy;
+        this.g = g;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Load(ArrayView<float> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    {
+        int outPlane = g.OutPlane, imageStride = g.OutChannels * outPlane, rowStep = walk.RowStep * width;
+        for (int j = walk.Column; j < width && start + j < g.OutChannels; j += walk.ColumnStep)
+        {
+            int k = k0 + walk.Row, b = k / outPlane, p = k - b * outPlane;
+            int plane = b * imageStride + (start + j) * outPlane;
+            int at = walk.Row * width + j;
+            for (int kk = walk.Row; kk < count; kk += walk.RowStep)
+            {
+                chunk[at] = dy[plane + p];
+                at += rowStep;
+                p += walk.RowStep;
+                while (p >= outPlane)
+                {
+                    p -= outPlane;
+                    plane += imageStride;
+                }
+            }
+        }
+    }
+}

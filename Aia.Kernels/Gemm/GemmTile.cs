@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace Aia.Kernels.Gemm;
+
+/// <summary>
+/// The tiled matrix product every GEMM-shaped kernel of the engine is built on (convolutions as implicit GEMMs,
+/// linear layers as plain ones). A group of G threads computes one tile of C at a time, walking the tiles
+/// grid-stride. The reduction is staged chunk by chunk in shared memory (A as [chunk][TileM], B as
+/// [chunk][TileN], both k-major so a thread reads four consecutive rows or columns as one <see cref="Float4"/>),
+/// loaded cooperatively by the operands (<see cref="IGemmOperand"/>, which do any im2col gathering themselves).
+/// Each thread owns 4 x 4 microtiles whose accumulators are locals, unrolled by hand (ILGPU does not unroll).
+/// <para>
+/// With at least as many microtiles as threads (a GPU: 256 threads, 64 x 64 tiles) each thread keeps its
+/// accumulators in registers across all chunks. With fewer threads (the CPU accelerator: 1 thread per group) a
+/// thread owns many microtiles and parks their accumulators in a shared tile between chunks, so the shared
+/// chunks (the im2col gather in particular) are loaded once per tile rather than once per microtile.
+/// </para>
+/// Summation order over k is fixed, so results are bit-for-bit repeatable.
+/// </summary>
+public static class GemmTile
+{
+    /// <summary>
+    /// C = A B (or the partial products of each split) over the tiling <paramref name="t"/>; launch with
+    /// <see cref="GemmTiling.SharedFloats"/> floats of dynamic shared memory.
+    /// </summary>
+    public static void Multiply<TA, TB, TC>(TA a, TB b, TC c, GemmTiling t)
+        where TA : struct, IGemmOperand
+        where TB : struct, IGemmOperand
+        where TC : struct, IGemmResult
+    {
+        var shared = SharedMemory.GetDynamic<float>();
+        var quads = shared.Cast<Float4>();
+        int thread = Group.IdxX, threads = Group.DimX, groups = Grid.DimX, firstTile = Grid.IdxX;
+        int tileM = t.TileM, tileN = t.TileN, chunk = t.ChunkK;
+        var aChunk = shared.SubView(0, chunk * tileM);
+        var bChunk = shared.SubView(chunk * tileM, chunk * tileN);
+        var walkA = new ChunkWalk(thread, threads, tileM);
+        var walkB = new ChunkWalk(thread, threads, tileN);
+        int quadsM = tileM / 4, quadsN = tileN / 4, units = quadsM * quadsN;
+        bool parking = units > threads;
+        int bQuads = chunk * quadsM, parkQuads = chunk * (quadsM + quadsN);
+        int tilesM = t.TilesM, tilesMN = tilesM * t.TilesN, tiles = tilesMN * t.Splits;
+        for (int tile = firstTile; tile < tiles; tile += groups)
+        {
+            int split = tile / tilesMN, rest = tile - split * tilesMN;
+            int tn = rest / tilesM, tm = rest - tn * tilesM;
+            int m0 = tm * tileM, n0 = tn * tileN;
+            int kBegin = split * t.SplitLength, kEnd = Math.Min(t.K, kBegin + t.SplitLength);
+            int rows = t.M - m0, cols = t.N - n0;
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+            for (int k0 = kBegin; k0 < kEnd; k0 += chunk)
+            {
+                int count = Math.Min(chunk, kEnd - k0);
+                bool first = k0 == kBegin, last = k0 + count == kEnd;
+                Group.Barrier();
+                a.Load(aChunk, m0, tileM, k0, count, walkA);
+                b.Load(bChunk, n0, tileN, k0, count, walkB);
+                Group.Barrier();
+                for (int u = thread; u < units; u += threads)
+                {
+                    int um = u / quadsN, un = u - um * quadsN;
+                    int mi = um * 4, ni = un * 4;
+                    if (mi >= rows || ni >= cols)
+                        continue;
+                    int park = parkQuads + mi * quadsN + un;
+                    if (first)
+                    {
+                        c00 = 0f; c01 = 0f; c02 = 0f; c03 = 0f; c10 = 0f; c11 = 0f; c12 = 0f; c13 = 0f;
+                        c20 = 0f; c21 = 0f; c22 = 0f; c23 = 0f; c30 = 0f; c31 = 0f; c32 = 0f; c33 = 0f;
+                    }
+                    else if (parking)
+                    {
+                        var r0 = quads[park];
+                        var r1 = quads[park + quadsN];
+                        var r2 = quads[park + 2 * quadsN];
+                        var r3 = quads[park + 3 * quadsN];
+                        c00 = r0.X; c01 = r0.Y; c02 = r0.Z; c03 = r0.W; c10 = r1.X; c11 = r1.Y; c12 = r1.Z; c13 = r1.W;
+                        c20 = r2.X; c21 = r2.Y; c22 = r2.Z; c23 = r2.W; c30 = r3.X; c31 = r3.Y; c32 = r3.Z; c33 = r3.W;
+                    }
+                    int ai = um, bi = bQuads + un;
+                    for (int kk = 0; kk < count; kk++)
+                    {
+                        var av = quads[ai];
+                        var bv = quads[bi];
+                        ai += quadsM;
+                        bi += quadsN;
+                        float x = av.X;
+                        c00 += x * bv.X; c01 += x * bv.Y; c02 += x * bv.Z; c03 += x * bv.W;
+                        x = av.Y;
+                        c10 += x * bv.X; c11 += x * bv.Y; c12 += x * bv.Z; c13 += x * bv.W;
+                        x = av.Z;
+                        c20 += x * bv.X; c21 += x * bv.Y; c22 += x * bv.Z; c23 += x * bv.W;
+                        x = av.W;
+                        c30 += x * bv.X; c31 += x * bv.Y; c32 += x * bv.Z; c33 += x * bv.W;
+                    }
+                    if (last)
+                    {
+                        int m = m0 + mi, n = n0 + ni, left = cols - ni;
+                        StoreRow(c, split, m, n, left, c00, c01, c02, c03);
+                        if (rows - mi > 1) StoreRow(c, split, m + 1, n, left, c10, c11, c12, c13);
+                        if (rows - mi > 2) StoreRow(c, split, m + 2, n, left, c20, c21, c22, c23);
+                        if (rows - mi > 3) StoreRow(c, split, m + 3, n, left, c30, c31, c32, c33);
+                    }
+                    else if (parking)
+                    {
+                        quads[park] = new Float4(c00, c01, c02, c03);
+                        quads[park + quadsN] = new Float4(c10, c11, c12, c13);
+                        quads[park + 2 * quadsN] = new Float4(c20, c21, c22, c23);
+                        quads[park + 3 * quadsN] = new Float4(c30, c31, c32, c33);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Stores up to four results of one microtile row (fewer at the right edge of C).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TC>(TC c, int split, int m, int n, int left, float v0, float v1, float v2, float v3)
+        where TC : struct, IGemmResult
+    {
+        c.Store(split, m, n, v0);
+        if (left > 1) c.Store(split, m, n + 1, v1);
+        if (left > 2) c.Store(split, m, n + 2, v2);
+        if (left > 3) c.Store(split, m, n + 3, v3);
+    }
+}
