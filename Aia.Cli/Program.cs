@@ -9,6 +9,10 @@ public static class Program
     /// <summary>Every verb's options type, in the order <c>aia --help</c> lists them.</summary>
     private static readonly Type[] Verbs =
     [
+        typeof(TrainOptions),
+        typeof(EvalOptions),
+        typeof(ExportOptions),
+        typeof(CompareOptions),
         typeof(DevicesOptions),
         typeof(VerifyOptions),
         typeof(DataInspectOptions),
@@ -28,11 +32,26 @@ public static class Program
             s.CaseSensitive = false;
         });
         var parsed = parser.ParseArguments(DataCommand.JoinVerb(args), Verbs);
-        return parsed.MapResult(
+        try
+        {
+            return Dispatch(parsed);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"aia: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int Dispatch(ParserResult<object> parsed) =>
+        parsed.MapResult(
+            (TrainOptions o) => TrainCommand.Run(o),
+            (EvalOptions o) => EvalCommand.Run(o),
+            (ExportOptions o) => ExportCommand.Run(o),
+            (CompareOptions o) => CompareCommand.Run(o),
             (DevicesOptions o) => DevicesCommand.Run(o),
             (VerifyOptions o) => VerifyCommand.Run(o),
             (DataInspectOptions o) => DataCommand.Inspect(o),
             (DataPrepareOptions o) => DataCommand.Prepare(o),
             errors => Usage.Report(parsed, errors));
-    }
 }

@@ -21,6 +21,14 @@ public static class Elementwise
         device.Launch(ElementwiseKernels.CopyOrAdd, device.GridStride(y.Length), x, y, Flag(accumulate));
     }
 
+    /// <summary>into += scale * x, outside the tape (running sums of metrics on the device).</summary>
+    public static void Accumulate(Device device, ArrayView<float> x, ArrayView<float> into, float scale)
+    {
+        if (x.Length != into.Length)
+            throw new ArgumentException($"Accumulate: {x.Length} elements into {into.Length}.");
+        device.Launch(ElementwiseKernels.Scale, device.GridStride(into.Length), x, into, scale, 1);
+    }
+
     /// <summary>A reshape that shares storage; its backward reshapes the gradient back (no copy).</summary>
     public static Tensor Reshape(Tensor x, Shape shape)
     {

@@ -65,6 +65,15 @@ public sealed class MemoryArena : IDisposable
         return view;
     }
 
+    /// <summary>Copies host values into a new arena view (labels, indices).</summary>
+    public ArrayView<T> Upload<T>(ReadOnlySpan<T> data) where T : unmanaged
+    {
+        var view = Allocate<T>(data.Length);
+        if (data.Length > 0)
+            view.CopyFromCPU(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data), data.Length);
+        return view;
+    }
+
     /// <summary>
     /// Releases every allocation. If the last step spilled into several chunks they are merged into one, so the
     /// next step of the same shapes fits without allocating.

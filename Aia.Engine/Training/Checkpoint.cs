@@ -78,6 +78,12 @@ public sealed record TrainingState
 {
     /// <summary>The run's configuration.</summary>
     public required TrainingConfig Config { get; init; }
+    /// <summary>[channels, height, width] of one input frame.</summary>
+    public int[] InputShape { get; init; } = [];
+    /// <summary>The class names, in label order.</summary>
+    public string[] ClassNames { get; init; } = [];
+    /// <summary>Step counters of the dropout layers (their masks depend on it).</summary>
+    public Dictionary<string, long> DropoutSteps { get; init; } = [];
     /// <summary>Epochs completed.</summary>
     public int Epoch { get; init; }
     /// <summary>Optimizer steps taken.</summary>
@@ -86,4 +92,27 @@ public sealed record TrainingState
     public double BestAccuracy { get; init; } = double.NaN;
     /// <summary>Epoch of <see cref="BestAccuracy"/>.</summary>
     public int BestEpoch { get; init; }
+    /// <summary>Batches of epoch <see cref="Epoch"/> + 1 already trained (an interrupted epoch), else 0.</summary>
+    public int BatchInEpoch { get; init; }
+    /// <summary>The running sums of an interrupted epoch.</summary>
+    public EpochTotals? Partial { get; init; }
+    /// <summary>The optimizer's per-parameter step counts (Adam's bias correction).</summary>
+    public Dictionary<string, long> OptimizerSteps { get; init; } = [];
+}
+
+/// <summary>Running sums of a training epoch (kept in a checkpoint when the epoch was interrupted).</summary>
+public sealed record EpochTotals
+{
+    /// <summary>Sum over samples of the loss.</summary>
+    public double LossSum { get; init; }
+    /// <summary>Correct predictions.</summary>
+    public int Correct { get; init; }
+    /// <summary>Samples trained.</summary>
+    public int Samples { get; init; }
+    /// <summary>Wall time spent.</summary>
+    public double Seconds { get; init; }
+    /// <summary>Batches trained.</summary>
+    public int Batches { get; init; }
+    /// <summary>Spike counts per layer so far.</summary>
+    public Dictionary<string, Nn.Neurons.SpikeCounts>? Spikes { get; init; }
 }

@@ -31,6 +31,8 @@ public sealed record EpochMetrics
     public double GradNorm { get; init; } = double.NaN;
     /// <summary>Spikes per sample per spiking layer during training (layer name to count).</summary>
     public IReadOnlyDictionary<string, double> SpikesPerSample { get; init; } = new Dictionary<string, double>();
+    /// <summary>Spikes per sample per spiking layer on the test split (inference behaviour, the paper's Fig. 3b).</summary>
+    public IReadOnlyDictionary<string, double> TestSpikesPerSample { get; init; } = new Dictionary<string, double>();
     /// <summary>Firing rate per spiking layer (spikes / (neurons * T)).</summary>
     public IReadOnlyDictionary<string, double> FiringRate { get; init; } = new Dictionary<string, double>();
 }

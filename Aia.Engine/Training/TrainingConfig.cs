@@ -11,6 +11,8 @@ public sealed record TrainingConfig
     public string Dataset { get; init; } = "fashion-mnist-dvs";
     /// <summary>Folder with the dataset's files (not needed for the bundled dataset).</summary>
     public string? Root { get; init; }
+    /// <summary>Where frame caches are kept (null: $AIA_CACHE, else data/cache under the current directory).</summary>
+    public string? Cache { get; init; }
     /// <summary>Model preset (<c>small</c>, <c>vggsnn</c>) or a layer spec such as <c>64,128,A,256,A</c>.</summary>
     public string Model { get; init; } = "small";
     /// <summary>Neuron type: lif, if, plif, aia, cached-aia.</summary>
@@ -51,10 +53,8 @@ public sealed record TrainingConfig
     public double ClipNorm { get; init; }
     /// <summary>Fraction of the training split held out for validation (0: none; model selection then uses test).</summary>
     public double ValidationFraction { get; init; }
-    /// <summary>Use at most this many training samples (0: all).</summary>
-    public int TrainLimit { get; init; }
-    /// <summary>Use at most this many test samples (0: all).</summary>
-    public int TestLimit { get; init; }
+    /// <summary>Use at most this many samples per class in each split (0: all).</summary>
+    public int LimitPerClass { get; init; }
     /// <summary>Random flips and translations during training.</summary>
     public bool Augment { get; init; } = true;
     /// <summary>Seed of initialisation, shuffling, augmentation and dropout.</summary>

@@ -16,6 +16,20 @@ public sealed record SpikeCounts(long[] PerStep, long[] NeuronsPerStep)
     /// <summary>Spikes per neuron and time step (0 when nothing was observed).</summary>
     public double FiringRate => NeuronSteps == 0 ? 0 : (double)Total / NeuronSteps;
 
+    /// <summary>The counts of two periods together.</summary>
+    public SpikeCounts Plus(SpikeCounts other)
+    {
+        int n = Math.Max(PerStep.Length, other.PerStep.Length);
+        var spikes = new long[n];
+        var neurons = new long[n];
+        for (int t = 0; t < n; t++)
+        {
+            spikes[t] = PerStep.ElementAtOrDefault(t) + other.PerStep.ElementAtOrDefault(t);
+            neurons[t] = NeuronsPerStep.ElementAtOrDefault(t) + other.NeuronsPerStep.ElementAtOrDefault(t);
+        }
+        return new SpikeCounts(spikes, neurons);
+    }
+
     /// <summary>The firing rate of time step <paramref name="t"/>.</summary>
     public double FiringRateAt(int t) => NeuronsPerStep[t] == 0 ? 0 : (double)PerStep[t] / NeuronsPerStep[t];
 }

@@ -17,3 +17,25 @@ public enum SurrogateFunction
     /// <summary>alpha s (1 - s), s = sigmoid(alpha (u - Vth)), alpha = 4 by default.</summary>
     Sigmoid = Surrogate.Sigmoid,
 }
+
+/// <summary>Command-line names of the surrogates: rect, triangle, atan, sigmoid.</summary>
+public static class SurrogateFunctions
+{
+    /// <summary>Parses rect (rectangular), triangle, atan, sigmoid.</summary>
+    public static SurrogateFunction Parse(string name) =>
+        name.Trim().ToLowerInvariant() switch
+        {
+            "rect" or "rectangular" => SurrogateFunction.Rectangular,
+            "triangle" or "tri" => SurrogateFunction.Triangle,
+            "atan" => SurrogateFunction.ATan,
+            "sigmoid" => SurrogateFunction.Sigmoid,
+            _ => throw new ArgumentException($"Unknown surrogate '{name}'; use rect, triangle, atan or sigmoid."),
+        };
+
+    /// <summary>The command-line name.</summary>
+    public static string Name(this SurrogateFunction f) => f switch
+    {
+        SurrogateFunction.Rectangular => "rect",
+        _ => f.ToString().ToLowerInvariant(),
+    };
+}

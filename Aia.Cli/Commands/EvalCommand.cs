@@ -1,0 +1,76 @@
+using System.Globalization;
+using Aia.Engine.Runtime;
+using Aia.Engine.Training;
+using CommandLine;
+
+namespace Aia.Cli.Commands;
+
+/// <summary>Options of <c>aia eval</c>.</summary>
+[Verb("eval", HelpText = "Evaluate a checkpoint on a split: accuracy, loss, confusion matrix, spikes per layer.")]
+public sealed class EvalOptions
+{
+    [Option("checkpoint", Required = true, HelpText = "A checkpoint (runs/NAME/checkpoints/best.safetensors) or a run folder (its best checkpoint).")]
+    public string Checkpoint { get; set; } = "";
+
+    [Option("split", Default = "test", HelpText = "test | train.")]
+    public string Split { get; set; } = "test";
+
+    [Option("root", HelpText = "Dataset folder, if it moved since training.")]
+    public string? Root { get; set; }
+
+    [Option("batch", Default = 64, HelpText = "Batch size.")]
+    public int Batch { get; set; }
+
+    [Option("limit", HelpText = "At most N samples per class.")]
+    public int? Limit { get; set; }
+
+    [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
+    public string Device { get; set; } = "auto";
+}
+
+/// <summary>Runs <c>aia eval</c>.</summary>
+public static class EvalCommand
+{
+    /// <summary>0 on success, 1 on failure.</summary>
+    public static int Run(EvalOptions o)
+    {
+        try
+        {
+            if (o.Split is not ("test" or "train"))
+                throw new UsageException($"--split: unknown split '{o.Split}'; use test or train.");
+            string path = CheckpointPath(o.Checkpoint, "best");
+            using var device = Device.Create(DeviceOptions.Parse(o.Device));
+            var (model, state) = TrainedModel.Load(device, path);
+            var c = state.Config;
+            using var data = OpenDataset(c, o.Root, o.Limit);
+            var split = o.Split == "test" ? data.Test : data.Train;
+            var r = Evaluator.Evaluate(device, model, split, o.Batch);
+            Console.WriteLine($"checkpoint: {path} (epoch {state.Epoch}, {c.Model} / {c.Neuron})");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{o.Split}: {r.Samples} samples, accuracy {r.Accuracy:P2}, loss {r.Loss:F4}, {r.TotalSpikesPerSample:F1} spikes per sample"));
+            Console.WriteLine();
+            Console.WriteLine(Report.SpikeTable(r.SpikesPerSample, r.FiringRate));
+            Console.WriteLine(Report.ConfusionMatrix(r.Confusion, state.ClassNames));
+            return 0;
+        }
+        catch (Exception e) when (Failures.Describe(e) is { } message)
+        {
+            Console.Error.WriteLine($"aia eval: {message}");
+            return 1;
+        }
+    }
+
+    /// <summary>A checkpoint path, or a run folder's <paramref name="which"/> checkpoint.</summary>
+    public static string CheckpointPath(string path, string which)
+    {
+        if (Directory.Exists(path))
+            path = Path.Combine(path, "checkpoints", which + ".safetensors");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Checkpoint not found: {path}", path);
+        return path;
+    }
+
+    /// <summary>Opens the dataset a run was trained on, with its framing.</summary>
+    public static TrainingData OpenDataset(TrainingConfig c, string? root, int? limit) =>
+        TrainingData.Open(c with { Root = root ?? c.Root, LimitPerClass = limit ?? c.LimitPerClass });
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Aia.Engine.IO;
+using Aia.Engine.Models;
+using Aia.Engine.Ops;
+using Aia.Engine.Runtime;
+using Aia.Engine.Training;
+using CommandLine;
+
+namespace Aia.Cli.Commands;
+
+/// <summary>Options of <c>aia export</c>.</summary>
+[Verb("export", HelpText = "Fold BatchNorm and cached AIA's beta into the convolutions and write an inference safetensors file; checks the logits match.")]
+public sealed class ExportOptions
+{
+    [Option("checkpoint", Required = true, HelpText = "A checkpoint or a run folder (its best checkpoint).")]
+    public string Checkpoint { get; set; } = "";
+
+    [Option("out", HelpText = "Output file (default: model.safetensors in the run folder).")]
+    public string? Out { get; set; }
+
+    [Option("verify-samples", Default = 64, HelpText = "Test samples on which the folded logits are compared with the trained network's (0: skip).")]
+    public int VerifySamples { get; set; }
+
+    [Option("root", HelpText = "Dataset folder, if it moved since training (for the check).")]
+    public string? Root { get; set; }
+
+    [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
+    public string Device { get; set; } = "auto";
+}
+
+/// <summary>Runs <c>aia export</c>.</summary>
+public static class ExportCommand
+{
+    /// <summary>Logit difference above which a sample counts as changed by folding (float rounding stays far below).</summary>
+    public const double Tolerance = 1e-4;
+
+    /// <summary>0 when written and the check passed, 1 otherwise.</summary>
+    public static int Run(ExportOptions o)
+    {
+        try
+        {
+            string path = EvalCommand.CheckpointPath(o.Checkpoint, "best");
+            using var device = Device.Create(DeviceOptions.Parse(o.Device));
+            var (model, state) = TrainedModel.Load(device, path);
+            var c = state.Config;
+            var folded = Folding.Fold(model, device, Trainer.NeuronOptionsOf(c), c.Seed);
+            string output = o.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))!, "model.safetensors");
+            var metadata = new Dictionary<string, string>
+            {
+                ["format"] = "pt",
+                ["aia.model"] = folded.Spec.ToString(),
+                ["aia.neuron"] = folded.Neuron.InferenceKind().Name(),
+                ["aia.trained_neuron"] = c.Neuron,
+                ["aia.decay"] = c.Decay.ToString(CultureInfo.InvariantCulture),
+                ["aia.threshold"] = c.Threshold.ToString(CultureInfo.InvariantCulture),
+                ["aia.input_shape"] = string.Join(",", state.InputShape),
+                ["aia.timesteps"] = c.TimeSteps.ToString(CultureInfo.InvariantCulture),
+                ["aia.classes"] = string.Join(",", state.ClassNames),
+                ["aia.readout"] = "mean over time of the classifier's logits",
+            };
+            Safetensors.Write(output, Safetensors.FromDevice(folded.NamedParameters()), metadata);
+            long lifParameters = LifEquivalentParameters(model);
+            Console.WriteLine($"wrote {output}");
+            Console.WriteLine($"parameters: trained {model.ParameterCount():N0} (with BatchNorm{(c.Neuron == "cached-aia" ? " and beta" : "")}), " +
+                              $"exported {folded.ParameterCount():N0}; a LIF network of this shape exports {lifParameters:N0}");
+            if (o.VerifySamples <= 0)
+                return 0;
+            return Verify(device, model, folded, c, o) ? 0 : 1;
+        }
+        catch (Exception e) when (Failures.Describe(e) is { } message)
+        {
+            Console.Error.WriteLine($"aia export: {message}");
+            return 1;
+        }
+    }
+
+    private static long LifEquivalentParameters(SpikingNetwork model) =>
+        model.NamedParameters().Where(p => !p.Name.EndsWith(".beta", StringComparison.Ordinal) && !p.Name.Contains(".bn.", StringComparison.Ordinal)).Sum(p => p.Tensor.Length)
+        + model.Features.Layers.OfType<ConvBn>().Sum(b => (long)b.Bn.Features);
+
+    private static bool Verify(Device device, SpikingNetwork model, SpikingNetwork folded, TrainingConfig c, ExportOptions o)
+    {
+        using var data = EvalCommand.OpenDataset(c, o.Root, null);
+        int n = Math.Min(o.VerifySamples, data.Test.Count);
+        double worst = 0;
+        int changed = 0, agree = 0;
+        using var _ = device.Tape.NoGrad();
+        for (int i = 0; i < n; i++)
+        {
+            device.Arena.Reset();
+            var (frames, _) = data.Test.Get(i);
+            var shape = data.Test.FrameShape; // [T, 2, H, W]
+            var x = Tensor.FromArray(device, new Shape(shape[0], 1, shape[1], shape[2], shape[3]), frames);
+            var a = Time.MeanOverTime(model.Forward(x)).ToArray();
+            var b = Time.MeanOverTime(folded.Forward(x)).ToArray();
+            double diff = a.Zip(b, (p, q) => Math.Abs(p - q)).Max();
+            worst = Math.Max(worst, diff);
+            if (diff > Tolerance) changed++;
+            if (Array.IndexOf(a, a.Max()) == Array.IndexOf(b, b.Max())) agree++;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"check on {n} test samples: max |logit difference| {worst:E2}; {n - changed} of {n} within {Tolerance:E0}; predictions agree on {agree} of {n}"));
+        // A membrane potential within float rounding of the threshold can flip one spike after folding; allow 1% of samples.
+        bool ok = changed <= n / 100 && agree >= n - Math.Max(1, n / 100);
+        if (!ok)
+            Console.Error.WriteLine("aia export: the folded network does not reproduce the trained one's logits.");
+        return ok;
+    }
+}

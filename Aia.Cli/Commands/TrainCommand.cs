@@ -1,0 +1,231 @@
+using Aia.Engine.Runtime;
+using Aia.Engine.Training;
+using CommandLine;
+using CommandLine.Text;
+using Serilog;
+
+namespace Aia.Cli.Commands;
+
+/// <summary>Options of <c>aia train</c>.</summary>
+[Verb("train", HelpText = "Train a spiking network (default: the bundled emulated Fashion-MNIST on the best accelerator).")]
+public sealed class TrainOptions : TrainingOptions
+{
+    [Option("resume", HelpText = "Continue the run in this folder (or from this checkpoint) exactly where it stopped.")]
+    public string? Resume { get; set; }
+
+    [Usage(ApplicationAlias = "aia")]
+    public static IEnumerable<Example> Examples =>
+    [
+        new("Train the default small network on the bundled data", new TrainOptions()),
+        new("The paper's CIFAR10-DVS setting", new TrainOptions { Dataset = "cifar10-dvs", Root = "/data/CIFAR10-DVS", Model = "vggsnn", Neuron = "cached-aia", TimeSteps = 10, Size = 64, Epochs = 200 }),
+        new("Continue an interrupted run", new TrainOptions { Resume = "runs/fashion-mnist-dvs-cached-aia-20261123-101500" }),
+    ];
+}
+
+/// <summary>The options shared by <c>aia train</c> and <c>aia compare</c>; every one maps onto <see cref="TrainingConfig"/>.</summary>
+public class TrainingOptions
+{
+    private static readonly TrainingConfig Defaults = new();
+
+    [Option("dataset", HelpText = "fashion-mnist-dvs (bundled, default), mnist-dvs, cifar10-dvs, n-caltech101, n-cars, n-mnist, dvs-gesture.")]
+    public string? Dataset { get; set; }
+
+    [Option("root", HelpText = "Folder the dataset was extracted to (not needed for the bundled dataset).")]
+    public string? Root { get; set; }
+
+    [Option("cache", HelpText = "Folder for the preprocessed frame caches (default: $AIA_CACHE, else ./data/cache).")]
+    public string? Cache { get; set; }
+
+    [Option("model", HelpText = "small (default), vggsnn (the paper's VGG-9), a spec like 64,128,A,256,A, or a JSON file.")]
+    public string? Model { get; set; }
+
+    [Option("neuron", HelpText = "lif | if | plif | aia | cached-aia (default).")]
+    public string? Neuron { get; set; }
+
+    [Option("surrogate", HelpText = "rect (default) | triangle | atan | sigmoid.")]
+    public string? Surrogate { get; set; }
+
+    [Option("detach-reset", HelpText = "Cut the reset path from the gradient.")]
+    public bool DetachReset { get; set; }
+
+    [Option('T', "timesteps", HelpText = "Frames per sample (default: the dataset's, 6 for the bundled data, 10 for DVS sets).")]
+    public int? TimeSteps { get; set; }
+
+    [Option("size", HelpText = "Resize frames to size x size (default: the dataset's; 64 CIFAR10-DVS, 48 N-Caltech101/N-CARS).")]
+    public int? Size { get; set; }
+
+    [Option('b', "batch", HelpText = "Batch size (default 32).")]
+    public int? Batch { get; set; }
+
+    [Option('e', "epochs", HelpText = "Epochs (default 3). With --resume: train up to this many epochs in total.")]
+    public int? Epochs { get; set; }
+
+    [Option("lr", HelpText = "Learning rate (default 1e-3).")]
+    public double? LearningRate { get; set; }
+
+    [Option("optimizer", HelpText = "adam (default) | adamw | sgd.")]
+    public string? Optimizer { get; set; }
+
+    [Option("weight-decay", HelpText = "Weight decay (default 0).")]
+    public double? WeightDecay { get; set; }
+
+    [Option("schedule", HelpText = "cosine (default) | step | constant.")]
+    public string? Schedule { get; set; }
+
+    [Option("warmup", HelpText = "Linear warm-up epochs (default 0).")]
+    public int? Warmup { get; set; }
+
+    [Option("loss", HelpText = "mean (CE of time-averaged logits, default) | tet (mean over time of per-step CE).")]
+    public string? Loss { get; set; }
+
+    [Option("label-smoothing", HelpText = "Label smoothing (default 0).")]
+    public double? LabelSmoothing { get; set; }
+
+    [Option("clip-norm", HelpText = "Clip gradients to this global norm (default off).")]
+    public double? ClipNorm { get; set; }
+
+    [Option("val-fraction", HelpText = "Hold out this fraction of the training split for validation (default 0: select on test).")]
+    public double? ValidationFraction { get; set; }
+
+    [Option("limit", HelpText = "Use at most N samples per class in each split (quick runs).")]
+    public int? Limit { get; set; }
+
+    [Option("no-augment", HelpText = "Turn off random flips and translations.")]
+    public bool NoAugment { get; set; }
+
+    [Option("seed", HelpText = "Seed of initialisation, shuffling and augmentation (default 1).")]
+    public int? Seed { get; set; }
+
+    [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
+    public string Device { get; set; } = "auto";
+
+    [Option("out", Default = "runs", HelpText = "Folder that holds run folders.")]
+    public string Out { get; set; } = "runs";
+
+    [Option("name", HelpText = "Run folder name (default: dataset-neuron-timestamp).")]
+    public string? Name { get; set; }
+
+    [Option("log-interval", HelpText = "Batches between progress updates (default 10).")]
+    public int? LogInterval { get; set; }
+
+    [Option("quiet", HelpText = "No progress bars; log lines only.")]
+    public bool Quiet { get; set; }
+
+    /// <summary>The configuration these options describe; a value that cannot work is a usage error naming its option.</summary>
+    public TrainingConfig ToConfig()
+    {
+        var c = Build();
+        Check("--dataset", () => Engine.Data.Datasets.DatasetCatalog.Find(c.Dataset));
+        Check("--model", () => Engine.Models.ModelSpec.Parse(c.Model));
+        Check("--neuron", () => Engine.Models.NeuronKinds.Parse(c.Neuron));
+        Check("--surrogate", () => Engine.Nn.Neurons.SurrogateFunctions.Parse(c.Surrogate));
+        Check("--optimizer", () => c.Optimizer is "adam" or "adamw" or "sgd" ? c : throw new ArgumentException($"unknown optimizer '{c.Optimizer}'; use adam, adamw or sgd."));
+        Check("--schedule", () => c.Schedule is "cosine" or "step" or "constant" ? c : throw new ArgumentException($"unknown schedule '{c.Schedule}'; use cosine, step or constant."));
+        Check("--loss", () => c.Loss is "mean" or "tet" ? c : throw new ArgumentException($"unknown loss '{c.Loss}'; use mean or tet."));
+        Check("--device", () => DeviceOptions.Parse(c.Device));
+        Positive("--timesteps", c.TimeSteps);
+        Positive("--batch", c.BatchSize);
+        Positive("--epochs", c.Epochs);
+        if (c.LearningRate <= 0 || !double.IsFinite(c.LearningRate)) throw new UsageException($"--lr must be a positive number, not {c.LearningRate}.");
+        if (c.Size < 0) throw new UsageException($"--size must be positive, not {c.Size}.");
+        if (c.ValidationFraction is < 0 or >= 1) throw new UsageException($"--val-fraction must be in [0, 1), not {c.ValidationFraction}.");
+        return c;
+    }
+
+    private static void Check(string option, Func<object> parse)
+    {
+        try
+        {
+            parse();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{option}: {e.Message}");
+        }
+    }
+
+    private static void Positive(string option, int value)
+    {
+        if (value <= 0) throw new UsageException($"{option} must be positive, not {value}.");
+    }
+
+    private TrainingConfig Build() => Defaults with
+    {
+        Dataset = Dataset ?? Defaults.Dataset,
+        Root = Root,
+        Cache = Cache,
+        Model = Model ?? Defaults.Model,
+        Neuron = Neuron ?? Defaults.Neuron,
+        Surrogate = Surrogate ?? Defaults.Surrogate,
+        DetachReset = DetachReset,
+        TimeSteps = TimeSteps ?? DefaultTimeSteps(Dataset ?? Defaults.Dataset),
+        Size = Size ?? 0,
+        BatchSize = Batch ?? Defaults.BatchSize,
+        Epochs = Epochs ?? Defaults.Epochs,
+        LearningRate = LearningRate ?? Defaults.LearningRate,
+        Optimizer = Optimizer ?? Defaults.Optimizer,
+        WeightDecay = WeightDecay ?? Defaults.WeightDecay,
+        Schedule = Schedule ?? Defaults.Schedule,
+        WarmupEpochs = Warmup ?? 0,
+        Loss = Loss ?? Defaults.Loss,
+        LabelSmoothing = LabelSmoothing ?? 0,
+        ClipNorm = ClipNorm ?? 0,
+        ValidationFraction = ValidationFraction ?? 0,
+        LimitPerClass = Limit ?? 0,
+        Augment = !NoAugment,
+        Seed = Seed ?? Defaults.Seed,
+        Device = Device,
+        LogInterval = LogInterval ?? Defaults.LogInterval,
+    };
+
+    private static int DefaultTimeSteps(string dataset) =>
+        Engine.Data.Datasets.DatasetCatalog.All.FirstOrDefault(d => string.Equals(d.Name, dataset, StringComparison.OrdinalIgnoreCase))?.Frames ?? 10;
+}
+
+/// <summary>Runs <c>aia train</c>.</summary>
+public static class TrainCommand
+{
+    /// <summary>Trains; 0 when all epochs ran, 1 on failure, 130 when interrupted (checkpoint written).</summary>
+    public static int Run(TrainOptions o) => Train(o, o.Resume, out _);
+
+    /// <summary>Trains one run (or resumes <paramref name="resume"/>); <paramref name="runFolder"/> is where it went.</summary>
+    public static int Train(TrainingOptions o, string? resume, out string? runFolder)
+    {
+        runFolder = null;
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            if (!cancel.IsCancellationRequested)
+                Console.Error.WriteLine("Stopping after this step and writing a checkpoint (Ctrl-C again to abort)...");
+            else
+                Environment.Exit(130);
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var config = o.ToConfig();
+            var run = resume is not null ? RunFolder.Open(resume) : RunFolder.Create(o.Out, o.Name ?? RunFolder.DefaultName(config));
+            runFolder = run.Root;
+            using var log = Logging.ForRun(run.Log, o.Quiet);
+            using var device = Device.Create(DeviceOptions.Parse(o.Device));
+            var progress = new TrainingProgress(o.Quiet);
+            using var trainer = resume is null
+                ? Trainer.Start(device, config, run, log, progress)
+                : Trainer.Resume(device, run, log, progress, o.Epochs);
+            bool finished = progress.Run(() => trainer.Train(cancel.Token));
+            log.Information("Run folder: {Run} (metrics.csv, plots/, checkpoints/)", run.Root);
+            return finished ? 0 : 130;
+        }
+        catch (Exception e) when (Failures.Describe(e) is { } message)
+        {
+            Console.Error.WriteLine($"aia train: {message}");
+            return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}
