@@ -5,10 +5,13 @@ using Aia.Engine.Runtime;
 //   [--filter substring] [--scale N] [--iterations N]
 // Prints one row per kernel: median time, GFLOP/s and GB/s (bytes that must move: inputs read once, outputs
 // written once), with GPU-side timing (profiling markers) on GPUs.
+// End-to-end training step (the PyTorch peer's measurement): ... -- step [--model vggsnn] [--neuron lif]
+//   [-T 10] [--size 64] [--batch 32] [--device ...] [--iterations N]
 var kind = DeviceKind.Auto;
-string filter = "";
-int scale = 0, iterations = 20;
-for (int i = 0; i < args.Length; i++)
+string filter = "", model = "small", neuron = "cached-aia";
+int scale = 0, iterations = 20, steps = 6, size = 32, batch = 32;
+bool step = args.Length > 0 && args[0] == "step";
+for (int i = step ? 1 : 0; i < args.Length; i++)
 {
     switch (args[i])
     {
@@ -16,10 +19,21 @@ for (int i = 0; i < args.Length; i++)
         case "--filter": filter = args[++i]; break;
         case "--scale": scale = int.Parse(args[++i]); break;
         case "--iterations": iterations = int.Parse(args[++i]); break;
+        case "--model" when step: model = args[++i]; break;
+        case "--neuron" when step: neuron = args[++i]; break;
+        case "-T" when step: steps = int.Parse(args[++i]); break;
+        case "--size" when step: size = int.Parse(args[++i]); break;
+        case "--batch" when step: batch = int.Parse(args[++i]); break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --device, --filter, --scale, --iterations");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --device, --filter, --scale, --iterations (kernels) " +
+                                    "or step --model --neuron -T --size --batch --device --iterations");
             return 2;
     }
+}
+if (step)
+{
+    using var stepDevice = Device.Create(kind);
+    return StepBenchmark.Run(stepDevice, model, neuron, steps, size, batch, iterations);
 }
 using var device = Device.Create(kind, profiling: true);
 if (scale == 0)

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Aia.Engine.Models;
+using Aia.Engine.Nn.Neurons;
+using Aia.Engine.Ops;
+using Aia.Engine.Optim;
+using Aia.Engine.Runtime;
+
+namespace Aia.Benchmarks;
+
+/// <summary>
+/// The end-to-end training step, as the PyTorch peer (shared/bench/torch_ref.py) measures it: a spiking VGG on random
+/// spike inputs (rate 0.2) and labels, forward over T steps, mean-over-time cross entropy, backward, Adam. Prints a
+/// per-layer forward breakdown and one JSON line (same fields as the peer's) for side-by-side tables.
+/// </summary>
+public static class StepBenchmark
+{
+    /// <summary>Runs the benchmark; returns the exit code.</summary>
+    public static int Run(Device device, string model, string neuron, int steps, int size, int batch, int iterations)
+    {
+        var spec = ModelSpec.Parse(model);
+        var kind = NeuronKinds.Parse(neuron);
+        var net = SpikingNetwork.Create(device, spec, kind, new NeuronOptions(), 2, size, size, 10, seed: 0);
+        using var adam = new Adam(device, net.NamedParameters(), 1e-3);
+        var rng = new Rng(0);
+        var input = new float[steps * batch * 2 * size * size];
+        for (int i = 0; i < input.Length; i++) input[i] = rng.NextDouble() < 0.2 ? 1f : 0f;
+        var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(10)).ToArray();
+        var shape = new Shape(steps, batch, 2, size, size);
+
+        double Step()
+        {
+            var clock = Stopwatch.StartNew();
+            device.Arena.Reset();
+            var x = Tensor.FromArray(device, shape, input);
+            var y = device.Arena.Upload<int>(labels);
+            var loss = Losses.CrossEntropy(Time.MeanOverTime(net.Forward(x)), y);
+            adam.ZeroGrad();
+            device.Tape.Backward(loss);
+            adam.Step();
+            device.Synchronize();
+            return clock.Elapsed.TotalMilliseconds;
+        }
+
+        double Inference()
+        {
+            var clock = Stopwatch.StartNew();
+            using var _ = device.Tape.NoGrad();
+            device.Arena.Reset();
+            Time.MeanOverTime(net.Forward(Tensor.FromArray(device, shape, input)));
+            device.Synchronize();
+            return clock.Elapsed.TotalMilliseconds;
+        }
+
+        for (int i = 0; i < 2; i++) Step();
+        double step = Median(Enumerable.Range(0, iterations).Select(_ => Step()));
+        net.Eval();
+        Inference();
+        double infer = Median(Enumerable.Range(0, Math.Max(3, iterations / 2)).Select(_ => Inference()));
+        net.Train();
+
+        Console.WriteLine($"device: {device.Description}");
+        Console.WriteLine($"model {spec.Name} ({spec}), {neuron}, T={steps}, batch {batch}, {size}x{size}: {net.ParameterCount():N0} parameters");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train step {step:F1} ms ({batch / step * 1000:F1} samples/s), inference batch {infer:F1} ms, peak device memory {device.PeakBytes / 1048576.0:F0} MiB"));
+        Breakdown(device, net, shape, input, labels, adam);
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["peer"] = "aia-" + device.Kind.ToString().ToLowerInvariant(),
+            ["arch"] = spec.Name,
+            ["neuron"] = neuron,
+            ["T"] = steps,
+            ["batch"] = batch,
+            ["size"] = size,
+            ["train_step_ms"] = Math.Round(step, 3),
+            ["train_samples_per_s"] = Math.Round(batch / step * 1000, 1),
+            ["infer_ms"] = Math.Round(infer, 3),
+            ["peak_mem_mib"] = Math.Round(device.PeakBytes / 1048576.0, 1),
+        }));
+        return 0;
+    }
+
+    /// <summary>Forward time per top-level layer (synchronised after each), then backward and optimizer.</summary>
+    private static void Breakdown(Device device, SpikingNetwork net, Shape shape, float[] input, int[] labels, Adam adam)
+    {
+        var rows = new List<(string Name, double Ms)>();
+        for (int repeat = 0; repeat < 3; repeat++)
+        {
+            rows.Clear();
+            device.Arena.Reset();
+            var x = Tensor.FromArray(device, shape, input);
+            device.Synchronize();
+            var clock = Stopwatch.StartNew();
+            foreach (var (name, layer) in net.Features.Children())
+            {
+                x = layer.Forward(x);
+                device.Synchronize();
+                rows.Add(($"features.{name} {layer.GetType().Name}", clock.Elapsed.TotalMilliseconds));
+                clock.Restart();
+            }
+            var logits = net.Classifier.Forward(Elementwise.Reshape(x, new Shape(x.Shape[0], x.Shape[1], (int)x.Shape.Product(2, x.Shape.Rank))));
+            var loss = Losses.CrossEntropy(Time.MeanOverTime(logits), device.Arena.Upload<int>(labels));
+            device.Synchronize();
+            rows.Add(("classifier + loss", clock.Elapsed.TotalMilliseconds));
+            clock.Restart();
+            adam.ZeroGrad();
+            device.Tape.Backward(loss);
+            device.Synchronize();
+            rows.Add(("backward (all layers)", clock.Elapsed.TotalMilliseconds));
+            clock.Restart();
+            adam.Step();
+            device.Synchronize();
+            rows.Add(("optimizer", clock.Elapsed.TotalMilliseconds));
+        }
+        double total = rows.Sum(r => r.Ms);
+        foreach (var (name, ms) in rows)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-34} {ms,9:F2} ms {ms / total,7:P1}"));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var a = values.Order().ToArray();
+        return a[a.Length / 2];
+    }
+}
