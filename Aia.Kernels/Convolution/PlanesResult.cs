@@ -32,12 +32,32 @@ public readonly struct PlanesResult : IGemmResult
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(int split, int m, int n, float value)
+    public void Store(int split, int m, int n, int count, float v0, float v1, float v2, float v3)
     {
-        int b = n / plane;
-        int at = (b * channels + m) * plane + n - b * plane;
-        if (hasBias != 0)
-            value += bias[m];
-        y[at] = accumulate != 0 ? y[at] + value : value;
+        float b = hasBias != 0 ? bias[m] : 0f;
+        int image = n / plane, p = n - image * plane;
+        if (p + count <= plane)
+        {
+            int at = (image * channels + m) * plane + p;
+            Put(at, v0 + b);
+            if (count > 1) Put(at + 1, v1 + b);
+            if (count > 2) Put(at + 2, v2 + b);
+            if (count > 3) Put(at + 3, v3 + b);
+            return;
+        }
+        Put(Offset(m, n), v0 + b);
+        if (count > 1) Put(Offset(m, n + 1), v1 + b);
+        if (count > 2) Put(Offset(m, n + 2), v2 + b);
+        if (count > 3) Put(Offset(m, n + 3), v3 + b);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Offset(int m, int n)
+    {
+        int image = n / plane;
+        return (image * channels + m) * plane + n - image * plane;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Put(int at, float value) => y[at] = accumulate != 0 ? y[at] + value : value;
 }

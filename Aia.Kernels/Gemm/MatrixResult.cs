@@ -34,11 +34,16 @@ public readonly struct MatrixResult : IGemmResult
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(int split, int m, int n, float value)
+    public void Store(int split, int m, int n, int count, float v0, float v1, float v2, float v3)
     {
         int at = split * splitStride + m * strideM + n * strideN;
-        if (hasBias != 0)
-            value += bias[m];
-        data[at] = accumulate != 0 ? data[at] + value : value;
+        float b = hasBias != 0 ? bias[m] : 0f;
+        Put(at, v0 + b);
+        if (count > 1) Put(at + strideN, v1 + b);
+        if (count > 2) Put(at + 2 * strideN, v2 + b);
+        if (count > 3) Put(at + 3 * strideN, v3 + b);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Put(int at, float value) => data[at] = accumulate != 0 ? data[at] + value : value;
 }

@@ -29,5 +29,7 @@ public static class KernelBenchmarks
                 Reduction.SumInto(d, x.View, y.View, 1f, accumulate: false);
             };
         });
+        foreach (var c in ConvolutionBenchmarks.All(scale))
+            yield return c;
     }
 }
