@@ -5,5 +5,5 @@ public static class KernelChecks
 {
     /// <summary>All checks. <paramref name="scale"/> divides the batch of the realistic sizes (1 = full size).</summary>
     public static IEnumerable<KernelCheck> All(int scale) =>
-        ElementwiseChecks.Cases(scale);
+        ElementwiseChecks.Cases(scale).Concat(ConvolutionChecks.Cases(scale));
 }

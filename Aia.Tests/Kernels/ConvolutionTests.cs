@@ -164,6 +164,10 @@ public sealed class ConvolutionTests
             var data = Inputs(c, 31);
             var numeric = NumericGradients(c, data);
             AssertClose(Array.ConvertAll(ConvolutionReference.BackwardData(data.Dy, data.W, g), v => (float)v), numeric[0], $"dx {c}", 1e-5, 1e-5);
+            var gathered = new float[numeric[0].Length];
+            for (int i = 0; i < gathered.Length; i++)
+                gathered[i] = (float)ConvolutionReference.InputGradientAt(data.Dy, data.W, g, i);
+            AssertClose(gathered, numeric[0], $"dx gathered {c}", 1e-5, 1e-5);
             AssertClose(Array.ConvertAll(ConvolutionReference.BackwardWeight(data.Dy, data.X, g), v => (float)v), numeric[1], $"dw {c}", 1e-5, 1e-5);
             AssertClose(Array.ConvertAll(ConvolutionReference.BiasGradient(data.Dy, g), v => (float)v), numeric[2], $"db {c}", 1e-5, 1e-5);
         }
