@@ -40,6 +40,7 @@ public static class GemmTile
         var walkA = new ChunkWalk(thread, threads, quadsM);
         var walkB = new ChunkWalk(thread, threads, quadsN);
         bool parking = units > threads;
+        int unitStepM = threads / quadsN, unitStepN = threads % quadsN;
         int bBlocks = chunk * quadsM / 4, parkQuads = chunk * (quadsM + quadsN);
         int tilesM = t.TilesM, tilesMN = tilesM * t.TilesN, tiles = tilesMN * t.Splits;
         for (int tile = firstTile; tile < tiles; tile += groups)
@@ -64,13 +65,19 @@ public static class GemmTile
                     ZeroTail(bChunk, tileN, count, steps * 4, thread, threads);
                 }
                 Group.Barrier();
-                for (int u = thread; u < units; u += threads)
+                for (int u = thread, um = thread / quadsN, un = thread % quadsN; u < units; u += threads)
                 {
-                    int um = u / quadsN, un = u - um * quadsN;
                     int mi = um * 4, ni = un * 4;
+                    un += unitStepN;
+                    um += unitStepM;
+                    if (un >= quadsN)
+                    {
+                        un -= quadsN;
+                        um++;
+                    }
                     if (mi >= rows || ni >= cols)
                         continue;
-                    int park = parkQuads + mi * quadsN + un;
+                    int park = parkQuads + mi * quadsN + ni / 4;
                     if (first)
                     {
                         c00 = 0f; c01 = 0f; c02 = 0f; c03 = 0f; c10 = 0f; c11 = 0f; c12 = 0f; c13 = 0f;
@@ -85,7 +92,7 @@ public static class GemmTile
                         c00 = r0.X; c01 = r0.Y; c02 = r0.Z; c03 = r0.W; c10 = r1.X; c11 = r1.Y; c12 = r1.Z; c13 = r1.W;
                         c20 = r2.X; c21 = r2.Y; c22 = r2.Z; c23 = r2.W; c30 = r3.X; c31 = r3.Y; c32 = r3.Z; c33 = r3.W;
                     }
-                    int ai = um, bi = bBlocks + un;
+                    int ai = mi / 4, bi = bBlocks + ni / 4;
                     for (int q = 0; q < steps; q++)
                     {
                         var av = blocks[ai];
@@ -127,11 +134,9 @@ public static class GemmTile
                     }
                     if (last)
                     {
-                        int m = m0 + mi, n = n0 + ni, left = Math.Min(4, cols - ni);
-                        c.Store(split, m, n, left, c00, c01, c02, c03);
-                        if (rows - mi > 1) c.Store(split, m + 1, n, left, c10, c11, c12, c13);
-                        if (rows - mi > 2) c.Store(split, m + 2, n, left, c20, c21, c22, c23);
-                        if (rows - mi > 3) c.Store(split, m + 3, n, left, c30, c31, c32, c33);
+                        c.Store(split, m0 + mi, n0 + ni, Math.Min(4, rows - mi), Math.Min(4, cols - ni),
+                            new Float4(c00, c01, c02, c03), new Float4(c10, c11, c12, c13),
+                            new Float4(c20, c21, c22, c23), new Float4(c30, c31, c32, c33));
                     }
                     else if (parking)
                     {

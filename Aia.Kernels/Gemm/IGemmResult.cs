@@ -4,9 +4,9 @@ namespace Aia.Kernels.Gemm;
 public interface IGemmResult
 {
     /// <summary>
-    /// Stores the sums over the reduction range of <paramref name="split"/> for elements (m, n) ... (m, n + count - 1)
-    /// (count 1 to 4: <paramref name="v0"/> ... <paramref name="v3"/>); called once per element and split, only
-    /// for m &lt; M and n + count &lt;= N.
+    /// Stores one microtile: the sums over the reduction range of <paramref name="split"/> for elements
+    /// (m + r, n + i), r &lt; <paramref name="rows"/>, i &lt; <paramref name="columns"/> (1 to 4 each), row r in
+    /// <paramref name="r0"/> ... <paramref name="r3"/>. Called once per element and split, only inside C.
     /// </summary>
-    void Store(int split, int m, int n, int count, float v0, float v1, float v2, float v3);
+    void Store(int split, int m, int n, int rows, int columns, Float4 r0, Float4 r1, Float4 r2, Float4 r3);
 }

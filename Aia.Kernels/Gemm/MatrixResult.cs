@@ -34,14 +34,23 @@ public readonly struct MatrixResult : IGemmResult
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(int split, int m, int n, int count, float v0, float v1, float v2, float v3)
+    public void Store(int split, int m, int n, int rows, int columns, Float4 r0, Float4 r1, Float4 r2, Float4 r3)
     {
         int at = split * splitStride + m * strideM + n * strideN;
+        Row(at, m, columns, r0);
+        if (rows > 1) Row(at + strideM, m + 1, columns, r1);
+        if (rows > 2) Row(at + 2 * strideM, m + 2, columns, r2);
+        if (rows > 3) Row(at + 3 * strideM, m + 3, columns, r3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Row(int at, int m, int columns, Float4 v)
+    {
         float b = hasBias != 0 ? bias[m] : 0f;
-        Put(at, v0 + b);
-        if (count > 1) Put(at + strideN, v1 + b);
-        if (count > 2) Put(at + 2 * strideN, v2 + b);
-        if (count > 3) Put(at + 3 * strideN, v3 + b);
+        Put(at, v.X + b);
+        if (columns > 1) Put(at + strideN, v.Y + b);
+        if (columns > 2) Put(at + 2 * strideN, v.Z + b);
+        if (columns > 3) Put(at + 3 * strideN, v.W + b);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -37,6 +37,8 @@ public sealed class ConvolutionTests
         new(1, 8, 6, 6, 9, 3, 1, 1, false),   // reduction 72 > one chunk of 64, 9 rows: a partial microtile
         new(2, 2, 11, 11, 7, 5, 2, 2, true),
         new(1, 3, 4, 4, 2, 5, 1, 1, false),   // kernel larger than the input
+        new(5, 3, 3, 3, 4, 3, 2, 0, true),    // 1 x 1 outputs: four neighbouring columns span four images
+        new(3, 2, 1, 2, 3, 1, 1, 0, false),   // 1 x 2 planes
     ];
 
     public static IEnumerable<Case> Cases()
