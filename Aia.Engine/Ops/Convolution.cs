@@ -70,7 +70,7 @@ public static class Convolution
     }
 
     /// <summary>y = conv(x, w) (+ bias); no tape. <paramref name="tiling"/> overrides the planned tiling (tests).</summary>
-    internal static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y,
+    public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y,
         ConvGeometry g, GemmTiling? tiling = null)
     {
         var t = tiling ?? GemmLaunch.Tiling(d, g.OutChannels, g.Batch * g.OutPlane, g.Patch, allowSplits: false);
@@ -79,7 +79,7 @@ public static class Convolution
     }
 
     /// <summary>dx (+)= the input gradient of the convolution; no tape.</summary>
-    internal static void BackwardData(Device d, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvGeometry g,
+    public static void BackwardData(Device d, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvGeometry g,
         bool accumulate, GemmTiling? tiling = null)
     {
         var t = tiling ?? GemmLaunch.Tiling(d, g.InChannels, g.Batch * g.InPlane, g.OutChannels * g.Taps, allowSplits: false);
@@ -88,7 +88,7 @@ public static class Convolution
     }
 
     /// <summary>dw (+)= the weight gradient of the convolution (split-K where the tiles are few); no tape.</summary>
-    internal static void BackwardWeight(Device d, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, ConvGeometry g,
+    public static void BackwardWeight(Device d, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, ConvGeometry g,
         bool accumulate, GemmTiling? tiling = null)
     {
         var t = tiling ?? GemmLaunch.Tiling(d, g.OutChannels, g.Patch, g.Batch * g.OutPlane, allowSplits: true);

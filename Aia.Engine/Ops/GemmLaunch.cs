@@ -11,17 +11,17 @@ namespace Aia.Engine.Ops;
 /// </summary>
 internal static class GemmLaunch
 {
-    /// <summary>Largest tile side chosen by default (4 x 4 microtiles per thread: 64 x 64 = 256 threads' worth).</summary>
-    private const int DefaultTile = 64;
-
     /// <summary>
-    /// A tiling for C[m, n] = A[m, k] B[k, n]: tiles of up to 64 x 64, widened on a GPU until every thread of a
-    /// group owns a microtile; reduction chunks of 64 on the CPU (fewer chunks, fewer barriers) and 32 on a GPU
-    /// (shared memory); with <paramref name="allowSplits"/>, enough split-K ranges to give every group two tiles.
+    /// A tiling for C[m, n] = A[m, k] B[k, n]. On a GPU: tiles of up to 64 x 64 (256 threads of 4 x 4 microtiles),
+    /// widened until every thread owns a microtile, and chunks of 32 (shared memory). On the CPU (one thread per
+    /// group): tiles of up to 128 x 128, so each staged element feeds more multiply-adds, and chunks of 64.
+    /// With <paramref name="allowSplits"/>, enough split-K ranges to give every group two tiles.
     /// </summary>
     public static GemmTiling Tiling(Device d, int m, int n, int k, bool allowSplits)
     {
-        int tileM = Math.Min(DefaultTile, Side(m)), tileN = Math.Min(DefaultTile, Side(n));
+        bool cpu = d.Kind == DeviceKind.Cpu;
+        int largest = cpu ? 128 : 64;
+        int tileM = Math.Min(largest, Side(m)), tileN = Math.Min(largest, Side(n));
         while (tileM * tileN / (GemmTiling.Micro * GemmTiling.Micro) < d.GroupSize && (tileN < Side(n) || tileM < Side(m)))
         {
             if (tileN < Side(n))
@@ -29,7 +29,7 @@ internal static class GemmLaunch
             else
                 tileM *= 2;
         }
-        int chunk = Math.Min(d.Kind == DeviceKind.Cpu ? 64 : 32, Side(k));
+        int chunk = Math.Min(cpu ? 64 : 32, Side(k));
         int splits = 1;
         if (allowSplits)
         {

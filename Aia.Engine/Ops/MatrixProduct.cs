@@ -63,7 +63,7 @@ public static class MatrixProduct
     }
 
     /// <summary>y[r, o] = sum_i w[o, i] x[r, i] (+ bias[o]) as C(o, r); no tape.</summary>
-    internal static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y,
+    public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y,
         int rows, int inputs, int outputs, GemmTiling? tiling = null)
     {
         var t = tiling ?? GemmLaunch.Tiling(d, outputs, rows, inputs, allowSplits: false);
@@ -73,7 +73,7 @@ public static class MatrixProduct
     }
 
     /// <summary>dx[r, i] (+)= sum_o w[o, i] dy[r, o] as C(i, r); no tape.</summary>
-    internal static void BackwardData(Device d, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx,
+    public static void BackwardData(Device d, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx,
         int rows, int inputs, int outputs, bool accumulate, GemmTiling? tiling = null)
     {
         var t = tiling ?? GemmLaunch.Tiling(d, inputs, rows, outputs, allowSplits: false);
@@ -83,7 +83,7 @@ public static class MatrixProduct
     }
 
     /// <summary>dw[o, i] (+)= sum_r dy[r, o] x[r, i] (split-K over the rows where the tiles are few); no tape.</summary>
-    internal static void BackwardWeight(Device d, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw,
+    public static void BackwardWeight(Device d, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw,
         int rows, int inputs, int outputs, bool accumulate, GemmTiling? tiling = null)
     {
         var t = tiling ?? GemmLaunch.Tiling(d, outputs, inputs, rows, allowSplits: true);

@@ -7,5 +7,6 @@ public static class KernelChecks
     public static IEnumerable<KernelCheck> All(int scale) =>
         ElementwiseChecks.Cases(scale)
             .Concat(NeuronChecks.Cases(scale))
-            .Concat(LayerChecks.Cases(scale));
+            .Concat(LayerChecks.Cases(scale))
+            .Concat(ConvolutionChecks.Cases(scale));
 }

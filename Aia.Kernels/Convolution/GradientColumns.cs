@@ -7,7 +7,7 @@ namespace Aia.Kernels.Convolution;
 /// <summary>
 /// The output gradient as B operand of the backward-data product: element (k, n) with k = (co, kh, kw) and
 /// n = (b, ih, iw) is dy[b, co, oh, ow] where oh * s = ih + p - kh and ow * s = iw + p - kw, and zero where no
-/// such output position exists (outside the output, or not on the stride grid).
+/// such output position exists (outside the output, or between stride positions).
 /// </summary>
 public readonly struct GradientColumns : IGemmOperand
 {
@@ -24,46 +24,60 @@ public readonly struct GradientColumns : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<float> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
     {
-        int columns = g.Batch * g.InPlane, inPlane = g.InPlane, imageWidth = g.Width, outPlane = g.OutPlane;
-        int outHeight = g.OutHeight, outWidth = g.OutWidth, kernelWidth = g.KernelWidth, taps = g.Taps;
-        int stride = g.Stride, pad = g.Padding, rowStep = walk.RowStep * width;
-        for (int j = walk.Column; j < width && start + j < columns; j += walk.ColumnStep)
+        int columns = g.Batch * g.InPlane, outPlane = g.OutPlane, kernelWidth = g.KernelWidth, kernelHeight = g.KernelHeight;
+        int taps = g.Taps;
+        for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < columns; jq += walk.ColumnStep)
         {
-            int n = start + j, b = n / inPlane, p = n - b * inPlane, ih = p / imageWidth, iw = p - ih * imageWidth;
+            int n = start + 4 * jq;
+            PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
             int k = k0 + walk.Row, co = k / taps, tap = k - co * taps, kh = tap / kernelWidth, kw = tap - kh * kernelWidth;
-            int plane = (b * g.OutChannels + co) * outPlane;
-            int at = walk.Row * width + j;
+            int plane = co * outPlane;
             for (int kk = walk.Row; kk < count; kk += walk.RowStep)
             {
-                int dh = ih + pad - kh, dw = iw + pad - kw;
-                float v = 0f;
-                if (dh >= 0 && dw >= 0)
-                {
-                    int oh = dh, ow = dw;
-                    if (stride != 1)
-                    {
-                        oh = dh / stride;
-                        ow = dw / stride;
-                    }
-                    if (oh < outHeight && ow < outWidth && oh * stride == dh && ow * stride == dw)
-                        v = dy[plane + oh * outWidth + ow];
-                }
-                chunk[at] = v;
-                at += rowStep;
+                chunk[ChunkLayout.Quad(kk, jq, width)] = new Float4(
+                    Read(o0, plane, kh, kw), Read(o1, plane, kh, kw), Read(o2, plane, kh, kw), Read(o3, plane, kh, kw));
                 kw += walk.RowStep;
                 while (kw >= kernelWidth)
                 {
                     kw -= kernelWidth;
                     kh++;
                 }
-                while (kh >= g.KernelHeight)
+                while (kh >= kernelHeight)
                 {
-                    kh -= g.KernelHeight;
+                    kh -= kernelHeight;
                     plane += outPlane;
                 }
             }
         }
+    }
+
+    /// <summary>The image and padded position (ih + p, iw + p) of input position n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private PixelOrigin Origin(int n)
+    {
+        if (n >= g.Batch * g.InPlane)
+            return PixelOrigin.Outside;
+        int b = n / g.InPlane, p = n - b * g.InPlane, ih = p / g.Width, iw = p - ih * g.Width;
+        return new PixelOrigin(b * g.OutChannels * g.OutPlane, ih + g.Padding, iw + g.Padding);
+    }
+
+    /// <summary>dy at the output position that tap (kh, kw) of channel plane <paramref name="plane"/> connects to, or zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float Read(PixelOrigin o, int plane, int kh, int kw)
+    {
+        int dh = o.Row - kh, dw = o.Column - kw, stride = g.Stride;
+        if (dh < 0 || dw < 0)
+            return 0f;
+        int oh = dh, ow = dw;
+        if (stride != 1)
+        {
+            oh = dh / stride;
+            ow = dw / stride;
+            if (oh * stride != dh || ow * stride != dw)
+                return 0f;
+        }
+        return oh < g.OutHeight && ow < g.OutWidth ? dy[o.Offset + plane + oh * g.OutWidth + ow] : 0f;
     }
 }

@@ -23,18 +23,17 @@ public readonly struct GradientRows : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<float> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
     {
-        int outPlane = g.OutPlane, imageStride = g.OutChannels * outPlane, rowStep = walk.RowStep * width;
-        for (int j = walk.Column; j < width && start + j < g.OutChannels; j += walk.ColumnStep)
+        int outPlane = g.OutPlane, imageStride = g.OutChannels * outPlane;
+        for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.OutChannels; jq += walk.ColumnStep)
         {
+            int co = start + 4 * jq, valid = g.OutChannels - co;
             int k = k0 + walk.Row, b = k / outPlane, p = k - b * outPlane;
-            int plane = b * imageStride + (start + j) * outPlane;
-            int at = walk.Row * width + j;
+            int plane = b * imageStride + co * outPlane;
             for (int kk = walk.Row; kk < count; kk += walk.RowStep)
             {
-                chunk[at] = dy[plane + p];
-                at += rowStep;
+                chunk[ChunkLayout.Quad(kk, jq, width)] = ChunkLayout.Strided(dy, plane + p, outPlane, valid);
                 p += walk.RowStep;
                 while (p >= outPlane)
                 {

@@ -7,7 +7,7 @@ namespace Aia.Kernels.Convolution;
 /// <summary>
 /// The im2col matrix of a convolution input, B operand of the forward product, never materialised: element
 /// (k, n) with k = (ci, kh, kw) and n = (b, oh, ow) is x[b, ci, oh * s - p + kh, ow * s - p + kw], zero in the
-/// padding. A column (output position) is decoded once; its taps are walked incrementally.
+/// padding. Four neighbouring output positions are decoded once per chunk; their taps are walked incrementally.
 /// </summary>
 public readonly struct InputColumns : IGemmOperand
 {
@@ -24,24 +24,23 @@ public readonly struct InputColumns : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<float> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
     {
-        int columns = g.Batch * g.OutPlane, outPlane = g.OutPlane, outWidth = g.OutWidth;
-        int height = g.Height, imageWidth = g.Width, inPlane = g.InPlane, kernelWidth = g.KernelWidth;
-        int kernelHeight = g.KernelHeight, taps = g.Taps, stride = g.Stride, pad = g.Padding;
-        int rowStep = walk.RowStep * width;
-        for (int j = walk.Column; j < width && start + j < columns; j += walk.ColumnStep)
+        int columns = g.Batch * g.OutPlane, height = g.Height, imageWidth = g.Width, inPlane = g.InPlane;
+        int kernelWidth = g.KernelWidth, kernelHeight = g.KernelHeight, taps = g.Taps;
+        for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < columns; jq += walk.ColumnStep)
         {
-            int n = start + j, b = n / outPlane, p = n - b * outPlane, oh = p / outWidth, ow = p - oh * outWidth;
-            int ih0 = oh * stride - pad, iw0 = ow * stride - pad, image = b * g.InChannels * inPlane;
+            int n = start + 4 * jq;
+            PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
             int k = k0 + walk.Row, ci = k / taps, tap = k - ci * taps, kh = tap / kernelWidth, kw = tap - kh * kernelWidth;
-            int plane = image + ci * inPlane;
-            int at = walk.Row * width + j;
+            int plane = ci * inPlane;
             for (int kk = walk.Row; kk < count; kk += walk.RowStep)
             {
-                int ih = ih0 + kh, iw = iw0 + kw;
-                chunk[at] = (uint)ih < (uint)height && (uint)iw < (uint)imageWidth ? x[plane + ih * imageWidth + iw] : 0f;
-                at += rowStep;
+                chunk[ChunkLayout.Quad(kk, jq, width)] = new Float4(
+                    PixelOrigin.Read(x, o0.Offset + plane, o0.Row + kh, o0.Column + kw, height, imageWidth),
+                    PixelOrigin.Read(x, o1.Offset + plane, o1.Row + kh, o1.Column + kw, height, imageWidth),
+                    PixelOrigin.Read(x, o2.Offset + plane, o2.Row + kh, o2.Column + kw, height, imageWidth),
+                    PixelOrigin.Read(x, o3.Offset + plane, o3.Row + kh, o3.Column + kw, height, imageWidth));
                 kw += walk.RowStep;
                 while (kw >= kernelWidth)
                 {
@@ -55,5 +54,15 @@ public readonly struct InputColumns : IGemmOperand
                 }
             }
         }
+    }
+
+    /// <summary>The image, top row and left column of the receptive field of output position n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private PixelOrigin Origin(int n)
+    {
+        if (n >= g.Batch * g.OutPlane)
+            return PixelOrigin.Outside;
+        int b = n / g.OutPlane, p = n - b * g.OutPlane, oh = p / g.OutWidth, ow = p - oh * g.OutWidth;
+        return new PixelOrigin(b * g.InChannels * g.InPlane, oh * g.Stride - g.Padding, ow * g.Stride - g.Padding);
     }
 }

@@ -7,7 +7,8 @@ namespace Aia.Kernels.Convolution;
 /// <summary>
 /// The transposed im2col matrix of a convolution input, B operand of the backward-weight product: element
 /// (k, n) with k = (b, oh, ow) and n = (ci, kh, kw) is x[b, ci, oh * s - p + kh, ow * s - p + kw], zero in the
-/// padding. A column (weight position) is decoded once; the output positions are walked incrementally.
+/// padding. Four neighbouring weight positions are decoded once per chunk; the output positions are walked
+/// incrementally.
 /// </summary>
 public readonly struct InputRows : IGemmOperand
 {
@@ -24,22 +25,24 @@ public readonly struct InputRows : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<float> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
     {
-        int taps = g.Taps, kernelWidth = g.KernelWidth, outPlane = g.OutPlane, outWidth = g.OutWidth;
-        int outHeight = g.OutHeight, height = g.Height, imageWidth = g.Width, inPlane = g.InPlane;
-        int imageStride = g.InChannels * inPlane, stride = g.Stride, rowStep = walk.RowStep * width;
-        for (int j = walk.Column; j < width && start + j < g.Patch; j += walk.ColumnStep)
+        int outPlane = g.OutPlane, outWidth = g.OutWidth, outHeight = g.OutHeight, height = g.Height;
+        int imageWidth = g.Width, imageStride = g.InChannels * g.InPlane, stride = g.Stride;
+        for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.Patch; jq += walk.ColumnStep)
         {
-            int n = start + j, ci = n / taps, tap = n - ci * taps, kh = tap / kernelWidth, kw = tap - kh * kernelWidth;
+            int n = start + 4 * jq;
+            PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
             int k = k0 + walk.Row, b = k / outPlane, p = k - b * outPlane, oh = p / outWidth, ow = p - oh * outWidth;
-            int plane = b * imageStride + ci * inPlane, dh = kh - g.Padding, dw = kw - g.Padding;
-            int at = walk.Row * width + j;
+            int image = b * imageStride;
             for (int kk = walk.Row; kk < count; kk += walk.RowStep)
             {
-                int ih = oh * stride + dh, iw = ow * stride + dw;
-                chunk[at] = (uint)ih < (uint)height && (uint)iw < (uint)imageWidth ? x[plane + ih * imageWidth + iw] : 0f;
-                at += rowStep;
+                int top = oh * stride, left = ow * stride;
+                chunk[ChunkLayout.Quad(kk, jq, width)] = new Float4(
+                    PixelOrigin.Read(x, image + o0.Offset, top + o0.Row, left + o0.Column, height, imageWidth),
+                    PixelOrigin.Read(x, image + o1.Offset, top + o1.Row, left + o1.Column, height, imageWidth),
+                    PixelOrigin.Read(x, image + o2.Offset, top + o2.Row, left + o2.Column, height, imageWidth),
+                    PixelOrigin.Read(x, image + o3.Offset, top + o3.Row, left + o3.Column, height, imageWidth));
                 ow += walk.RowStep;
                 while (ow >= outWidth)
                 {
@@ -49,9 +52,19 @@ public readonly struct InputRows : IGemmOperand
                 while (oh >= outHeight)
                 {
                     oh -= outHeight;
-                    plane += imageStride;
+                    image += imageStride;
                 }
             }
         }
+    }
+
+    /// <summary>The channel plane and tap offset (relative to an output position) of weight position n = (ci, kh, kw).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private PixelOrigin Origin(int n)
+    {
+        if (n >= g.Patch)
+            return PixelOrigin.Outside;
+        int ci = n / g.Taps, tap = n - ci * g.Taps, kh = tap / g.KernelWidth, kw = tap - kh * g.KernelWidth;
+        return new PixelOrigin(ci * g.InPlane, kh - g.Padding, kw - g.Padding);
     }
 }

@@ -32,12 +32,51 @@ public readonly struct PlanesResult : IGemmResult
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(int split, int m, int n, float value)
+    public void Store(int split, int m, int n, int rows, int columns, Float4 r0, Float4 r1, Float4 r2, Float4 r3)
     {
-        int b = n / plane;
-        int at = (b * channels + m) * plane + n - b * plane;
-        if (hasBias != 0)
-            value += bias[m];
-        y[at] = accumulate != 0 ? y[at] + value : value;
+        int image = n / plane, p = n - image * plane;
+        int at = (image * channels + m) * plane + p;
+        if (p + columns > plane)
+        {
+            Straddling(m, n, columns, r0);
+            if (rows > 1) Straddling(m + 1, n, columns, r1);
+            if (rows > 2) Straddling(m + 2, n, columns, r2);
+            if (rows > 3) Straddling(m + 3, n, columns, r3);
+            return;
+        }
+        Row(at, m, columns, r0);
+        if (rows > 1) Row(at + plane, m + 1, columns, r1);
+        if (rows > 2) Row(at + 2 * plane, m + 2, columns, r2);
+        if (rows > 3) Row(at + 3 * plane, m + 3, columns, r3);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Row(int at, int m, int columns, Float4 v)
+    {
+        float b = hasBias != 0 ? bias[m] : 0f;
+        Put(at, v.X + b);
+        if (columns > 1) Put(at + 1, v.Y + b);
+        if (columns > 2) Put(at + 2, v.Z + b);
+        if (columns > 3) Put(at + 3, v.W + b);
+    }
+
+    /// <summary>A row whose columns span more than one image (at image boundaries): each placed on its own.</summary>
+    private void Straddling(int m, int n, int columns, Float4 v)
+    {
+        float b = hasBias != 0 ? bias[m] : 0f;
+        Put(Offset(m, n), v.X + b);
+        if (columns > 1) Put(Offset(m, n + 1), v.Y + b);
+        if (columns > 2) Put(Offset(m, n + 2), v.Z + b);
+        if (columns > 3) Put(Offset(m, n + 3), v.W + b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Offset(int m, int n)
+    {
+        int image = n / plane;
+        return (image * channels + m) * plane + n - image * plane;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Put(int at, float value) => y[at] = accumulate != 0 ? y[at] + value : value;
 }

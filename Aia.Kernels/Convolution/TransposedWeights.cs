@@ -23,23 +23,22 @@ public readonly struct TransposedWeights : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<float> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
     {
-        int taps = g.Taps, outerStride = g.InChannels * taps, rowStep = walk.RowStep * width;
-        for (int j = walk.Column; j < width && start + j < g.InChannels; j += walk.ColumnStep)
+        int taps = g.Taps, filterStride = g.InChannels * taps;
+        for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.InChannels; jq += walk.ColumnStep)
         {
+            int ci = start + 4 * jq, valid = g.InChannels - ci;
             int k = k0 + walk.Row, co = k / taps, tap = k - co * taps;
-            int filter = co * outerStride + (start + j) * taps;
-            int at = walk.Row * width + j;
+            int filter = co * filterStride + ci * taps;
             for (int kk = walk.Row; kk < count; kk += walk.RowStep)
             {
-                chunk[at] = w[filter + tap];
-                at += rowStep;
+                chunk[ChunkLayout.Quad(kk, jq, width)] = ChunkLayout.Strided(w, filter + tap, taps, valid);
                 tap += walk.RowStep;
                 while (tap >= taps)
                 {
                     tap -= taps;
-                    filter += outerStride;
+                    filter += filterStride;
                 }
             }
         }

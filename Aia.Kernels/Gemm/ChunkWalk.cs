@@ -3,16 +3,17 @@ using System.Runtime.CompilerServices;
 namespace Aia.Kernels.Gemm;
 
 /// <summary>
-/// How the threads of a group share the loading of a [count][width] chunk (width a power of two): thread t
-/// takes the columns <see cref="Column"/>, <see cref="Column"/> + <see cref="ColumnStep"/>, ... and in each the
-/// rows <see cref="Row"/>, <see cref="Row"/> + <see cref="RowStep"/>, ... A column is decoded once (an output
-/// position, a channel) and its rows are walked incrementally. With fewer threads than columns every thread
-/// walks whole columns (one thread on the CPU: everything, in memory order); with more, consecutive threads take
-/// consecutive columns (coalesced on a GPU) and the rows are dealt out.
+/// How the threads of a group share the loading of a [count][width] chunk, in columns of quads (four neighbouring
+/// rows of A or columns of B; width / 4 a power of two): thread t takes the quad columns <see cref="Column"/>,
+/// <see cref="Column"/> + <see cref="ColumnStep"/>, ... and in each the steps <see cref="Row"/>,
+/// <see cref="Row"/> + <see cref="RowStep"/>, ... A quad column is decoded once (output positions, channels) and
+/// its steps are walked incrementally. With fewer threads than quad columns every thread walks whole columns (one
+/// thread on the CPU: everything, in memory order); with more, consecutive threads take consecutive columns
+/// (coalesced on a GPU) and the steps are dealt out.
 /// </summary>
 public readonly struct ChunkWalk
 {
-    /// <summary>Creates the walk of thread <paramref name="thread"/> of <paramref name="threads"/> (powers of two).</summary>
+    /// <summary>The walk of thread <paramref name="thread"/> of <paramref name="threads"/> over <paramref name="width"/> quad columns (powers of two).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ChunkWalk(int thread, int threads, int width)
     {

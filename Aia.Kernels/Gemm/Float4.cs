@@ -2,8 +2,8 @@ namespace Aia.Kernels.Gemm;
 
 /// <summary>
 /// Four consecutive floats read or written as one element. On the CPU accelerator every view access carries a
-/// bounds check and a buffer lookup, so a quad costs a quarter of four scalar accesses; the PTX backend emits
-/// a vector load (ld.shared.v4.f32) where it can prove 16-byte alignment and scalar loads otherwise.
+/// bounds check and a buffer lookup, so one quad costs a quarter of four scalar accesses; the PTX backend emits
+/// vector loads (ld.shared.v4.f32) where it can prove 16-byte alignment and scalar loads otherwise.
 /// </summary>
 public struct Float4
 {

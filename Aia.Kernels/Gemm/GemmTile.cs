@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace Aia.Kernels.Gemm;
@@ -7,9 +6,10 @@ namespace Aia.Kernels.Gemm;
 /// The tiled matrix product every GEMM-shaped kernel of the engine is built on (convolutions as implicit GEMMs,
 /// linear layers as plain ones). A group of G threads computes one tile of C at a time, walking the tiles
 /// grid-stride. The reduction is staged chunk by chunk in shared memory (A as [chunk][TileM], B as
-/// [chunk][TileN], both k-major so a thread reads four consecutive rows or columns as one <see cref="Float4"/>),
-/// loaded cooperatively by the operands (<see cref="IGemmOperand"/>, which do any im2col gathering themselves).
-/// Each thread owns 4 x 4 microtiles whose accumulators are locals, unrolled by hand (ILGPU does not unroll).
+/// [chunk][TileN], in blocks of 4 steps x 4 rows or columns, see <see cref="ChunkLayout"/>), loaded cooperatively
+/// by the operands (<see cref="IGemmOperand"/>, which do any im2col gathering themselves). Each thread owns
+/// 4 x 4 microtiles whose accumulators are locals, unrolled by hand (ILGPU does not unroll), and reads the
+/// operands of four reduction steps as one <see cref="Float4x4"/> each.
 /// <para>
 /// With at least as many microtiles as threads (a GPU: 256 threads, 64 x 64 tiles) each thread keeps its
 /// accumulators in registers across all chunks. With fewer threads (the CPU accelerator: 1 thread per group) a
@@ -31,15 +31,17 @@ public static class GemmTile
     {
         var shared = SharedMemory.GetDynamic<float>();
         var quads = shared.Cast<Float4>();
+        var blocks = shared.Cast<Float4x4>();
         int thread = Group.IdxX, threads = Group.DimX, groups = Grid.DimX, firstTile = Grid.IdxX;
         int tileM = t.TileM, tileN = t.TileN, chunk = t.ChunkK;
-        var aChunk = shared.SubView(0, chunk * tileM);
-        var bChunk = shared.SubView(chunk * tileM, chunk * tileN);
-        var walkA = new ChunkWalk(thread, threads, tileM);
-        var walkB = new ChunkWalk(thread, threads, tileN);
         int quadsM = tileM / 4, quadsN = tileN / 4, units = quadsM * quadsN;
+        var aChunk = quads.SubView(0, chunk * quadsM);
+        var bChunk = quads.SubView(chunk * quadsM, chunk * quadsN);
+        var walkA = new ChunkWalk(thread, threads, quadsM);
+        var walkB = new ChunkWalk(thread, threads, quadsN);
         bool parking = units > threads;
-        int bQuads = chunk * quadsM, parkQuads = chunk * (quadsM + quadsN);
+        int unitStepM = threads / quadsN, unitStepN = threads % quadsN;
+        int bBlocks = chunk * quadsM / 4, parkQuads = chunk * (quadsM + quadsN);
         int tilesM = t.TilesM, tilesMN = tilesM * t.TilesN, tiles = tilesMN * t.Splits;
         for (int tile = firstTile; tile < tiles; tile += groups)
         {
@@ -52,19 +54,30 @@ public static class GemmTile
             float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
             for (int k0 = kBegin; k0 < kEnd; k0 += chunk)
             {
-                int count = Math.Min(chunk, kEnd - k0);
+                int count = Math.Min(chunk, kEnd - k0), steps = (count + 3) / 4;
                 bool first = k0 == kBegin, last = k0 + count == kEnd;
                 Group.Barrier();
                 a.Load(aChunk, m0, tileM, k0, count, walkA);
                 b.Load(bChunk, n0, tileN, k0, count, walkB);
-                Group.Barrier();
-                for (int u = thread; u < units; u += threads)
+                if (count < steps * 4)
                 {
-                    int um = u / quadsN, un = u - um * quadsN;
+                    ZeroTail(aChunk, tileM, count, steps * 4, thread, threads);
+                    ZeroTail(bChunk, tileN, count, steps * 4, thread, threads);
+                }
+                Group.Barrier();
+                for (int u = thread, um = thread / quadsN, un = thread % quadsN; u < units; u += threads)
+                {
                     int mi = um * 4, ni = un * 4;
+                    un += unitStepN;
+                    um += unitStepM;
+                    if (un >= quadsN)
+                    {
+                        un -= quadsN;
+                        um++;
+                    }
                     if (mi >= rows || ni >= cols)
                         continue;
-                    int park = parkQuads + mi * quadsN + un;
+                    int park = parkQuads + mi * quadsN + ni / 4;
                     if (first)
                     {
                         c00 = 0f; c01 = 0f; c02 = 0f; c03 = 0f; c10 = 0f; c11 = 0f; c12 = 0f; c13 = 0f;
@@ -79,29 +92,51 @@ public static class GemmTile
                         c00 = r0.X; c01 = r0.Y; c02 = r0.Z; c03 = r0.W; c10 = r1.X; c11 = r1.Y; c12 = r1.Z; c13 = r1.W;
                         c20 = r2.X; c21 = r2.Y; c22 = r2.Z; c23 = r2.W; c30 = r3.X; c31 = r3.Y; c32 = r3.Z; c33 = r3.W;
                     }
-                    int ai = um, bi = bQuads + un;
-                    for (int kk = 0; kk < count; kk++)
+                    int ai = mi / 4, bi = bBlocks + ni / 4;
+                    for (int q = 0; q < steps; q++)
                     {
-                        var av = quads[ai];
-                        var bv = quads[bi];
+                        var av = blocks[ai];
+                        var bv = blocks[bi];
                         ai += quadsM;
                         bi += quadsN;
-                        float x = av.X;
-                        c00 += x * bv.X; c01 += x * bv.Y; c02 += x * bv.Z; c03 += x * bv.W;
-                        x = av.Y;
-                        c10 += x * bv.X; c11 += x * bv.Y; c12 += x * bv.Z; c13 += x * bv.W;
-                        x = av.Z;
-                        c20 += x * bv.X; c21 += x * bv.Y; c22 += x * bv.Z; c23 += x * bv.W;
-                        x = av.W;
-                        c30 += x * bv.X; c31 += x * bv.Y; c32 += x * bv.Z; c33 += x * bv.W;
+                        float x = av.K0.X;
+                        c00 += x * bv.K0.X; c01 += x * bv.K0.Y; c02 += x * bv.K0.Z; c03 += x * bv.K0.W;
+                        x = av.K0.Y;
+                        c10 += x * bv.K0.X; c11 += x * bv.K0.Y; c12 += x * bv.K0.Z; c13 += x * bv.K0.W;
+                        x = av.K0.Z;
+                        c20 += x * bv.K0.X; c21 += x * bv.K0.Y; c22 += x * bv.K0.Z; c23 += x * bv.K0.W;
+                        x = av.K0.W;
+                        c30 += x * bv.K0.X; c31 += x * bv.K0.Y; c32 += x * bv.K0.Z; c33 += x * bv.K0.W;
+                        x = av.K1.X;
+                        c00 += x * bv.K1.X; c01 += x * bv.K1.Y; c02 += x * bv.K1.Z; c03 += x * bv.K1.W;
+                        x = av.K1.Y;
+                        c10 += x * bv.K1.X; c11 += x * bv.K1.Y; c12 += x * bv.K1.Z; c13 += x * bv.K1.W;
+                        x = av.K1.Z;
+                        c20 += x * bv.K1.X; c21 += x * bv.K1.Y; c22 += x * bv.K1.Z; c23 += x * bv.K1.W;
+                        x = av.K1.W;
+                        c30 += x * bv.K1.X; c31 += x * bv.K1.Y; c32 += x * bv.K1.Z; c33 += x * bv.K1.W;
+                        x = av.K2.X;
+                        c00 += x * bv.K2.X; c01 += x * bv.K2.Y; c02 += x * bv.K2.Z; c03 += x * bv.K2.W;
+                        x = av.K2.Y;
+                        c10 += x * bv.K2.X; c11 += x * bv.K2.Y; c12 += x * bv.K2.Z; c13 += x * bv.K2.W;
+                        x = av.K2.Z;
+                        c20 += x * bv.K2.X; c21 += x * bv.K2.Y; c22 += x * bv.K2.Z; c23 += x * bv.K2.W;
+                        x = av.K2.W;
+                        c30 += x * bv.K2.X; c31 += x * bv.K2.Y; c32 += x * bv.K2.Z; c33 += x * bv.K2.W;
+                        x = av.K3.X;
+                        c00 += x * bv.K3.X; c01 += x * bv.K3.Y; c02 += x * bv.K3.Z; c03 += x * bv.K3.W;
+                        x = av.K3.Y;
+                        c10 += x * bv.K3.X; c11 += x * bv.K3.Y; c12 += x * bv.K3.Z; c13 += x * bv.K3.W;
+                        x = av.K3.Z;
+                        c20 += x * bv.K3.X; c21 += x * bv.K3.Y; c22 += x * bv.K3.Z; c23 += x * bv.K3.W;
+                        x = av.K3.W;
+                        c30 += x * bv.K3.X; c31 += x * bv.K3.Y; c32 += x * bv.K3.Z; c33 += x * bv.K3.W;
                     }
                     if (last)
                     {
-                        int m = m0 + mi, n = n0 + ni, left = cols - ni;
-                        StoreRow(c, split, m, n, left, c00, c01, c02, c03);
-                        if (rows - mi > 1) StoreRow(c, split, m + 1, n, left, c10, c11, c12, c13);
-                        if (rows - mi > 2) StoreRow(c, split, m + 2, n, left, c20, c21, c22, c23);
-                        if (rows - mi > 3) StoreRow(c, split, m + 3, n, left, c30, c31, c32, c33);
+                        c.Store(split, m0 + mi, n0 + ni, Math.Min(4, rows - mi), Math.Min(4, cols - ni),
+                            new Float4(c00, c01, c02, c03), new Float4(c10, c11, c12, c13),
+                            new Float4(c20, c21, c22, c23), new Float4(c30, c31, c32, c33));
                     }
                     else if (parking)
                     {
@@ -115,14 +150,14 @@ public static class GemmTile
         }
     }
 
-    /// <summary>Stores up to four results of one microtile row (fewer at the right edge of C).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TC>(TC c, int split, int m, int n, int left, float v0, float v1, float v2, float v3)
-        where TC : struct, IGemmResult
+    /// <summary>Zeroes reduction steps [count, end) of a staged chunk (a last chunk shorter than a block of 4).</summary>
+    private static void ZeroTail(ArrayView<Float4> chunk, int width, int count, int end, int thread, int threads)
     {
-        c.Store(split, m, n, v0);
-        if (left > 1) c.Store(split, m, n + 1, v1);
-        if (left > 2) c.Store(split, m, n + 2, v2);
-        if (left > 3) c.Store(split, m, n + 3, v3);
+        int quadsWide = width / 4;
+        for (int i = thread; i < (end - count) * quadsWide; i += threads)
+        {
+            int kk = count + i / quadsWide, jq = i - (kk - count) * quadsWide;
+            chunk[ChunkLayout.Quad(kk, jq, width)] = new Float4(0f, 0f, 0f, 0f);
+        }
     }
 }

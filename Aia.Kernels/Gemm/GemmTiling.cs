@@ -11,13 +11,13 @@ public readonly struct GemmTiling
     /// <summary>Side of the register microtile each thread owns (4 x 4 accumulators).</summary>
     public const int Micro = 4;
 
-    /// <summary>Creates a tiling; tile sides and chunk must be powers of two, tiles at least <see cref="Micro"/>.</summary>
+    /// <summary>Creates a tiling; tile sides and chunk must be powers of two, at least <see cref="Micro"/>.</summary>
     public GemmTiling(int m, int n, int k, int tileM, int tileN, int chunkK, int splits = 1)
     {
         if (m < 1 || n < 1 || k < 1)
             throw new ArgumentException($"GEMM sizes must be positive, got M={m}, N={n}, K={k}.");
-        if (!IsTileSide(tileM) || !IsTileSide(tileN) || chunkK < 1 || (chunkK & (chunkK - 1)) != 0)
-            throw new ArgumentException($"Tiles must be powers of two >= {Micro} and the chunk a power of two, got {tileM} x {tileN}, chunk {chunkK}.");
+        if (!IsPowerOfTwo(tileM) || !IsPowerOfTwo(tileN) || !IsPowerOfTwo(chunkK))
+            throw new ArgumentException($"Tile sides and chunk must be powers of two >= {Micro}, got {tileM} x {tileN}, chunk {chunkK}.");
         ArgumentOutOfRangeException.ThrowIfLessThan(splits, 1);
         M = m;
         N = n;
@@ -77,5 +77,5 @@ public readonly struct GemmTiling
     public override string ToString() =>
         $"{M}x{N}x{K} in {TileM}x{TileN} tiles, chunk {ChunkK}" + (Splits > 1 ? $", {Splits} splits of {SplitLength}" : "");
 
-    private static bool IsTileSide(int s) => s >= Micro && (s & (s - 1)) == 0;
+    private static bool IsPowerOfTwo(int s) => s >= Micro && (s & (s - 1)) == 0;
 }

@@ -10,10 +10,10 @@ namespace Aia.Kernels.Gemm;
 public interface IGemmOperand
 {
     /// <summary>
-    /// Writes element (k0 + kk, start + j) to <c>chunk[kk * width + j]</c> for kk &lt; <paramref name="count"/> and
-    /// j &lt; <paramref name="width"/>, sharing the work between the group's threads as <paramref name="walk"/>
-    /// says. Positions with j past the operand's end may be left unwritten: they only feed results that are never
-    /// stored.
+    /// Writes elements (k0 + kk, start + 4 jq + i), i &lt; 4, as the quad
+    /// <c>chunk[ChunkLayout.Quad(kk, jq, width)]</c> for kk &lt; <paramref name="count"/> and jq &lt; width / 4,
+    /// zero past the operand's end, sharing the quads between the group's threads as <paramref name="walk"/>
+    /// says. Quads that lie wholly past the end may be left unwritten: they only feed results that are never stored.
     /// </summary>
-    void Load(ArrayView<float> chunk, int start, int width, int k0, int count, ChunkWalk walk);
+    void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk);
 }

@@ -30,18 +30,17 @@ public readonly struct MatrixOperand : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<float> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
     {
-        int rowStep = walk.RowStep * width, sourceStep = walk.RowStep * strideK;
-        for (int j = walk.Column; j < width && start + j < length; j += walk.ColumnStep)
+        int step = walk.RowStep * strideK;
+        for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < length; jq += walk.ColumnStep)
         {
-            int at = walk.Row * width + j;
-            int source = (start + j) * strideJ + (k0 + walk.Row) * strideK;
+            int j = start + 4 * jq, valid = length - j;
+            int source = j * strideJ + (k0 + walk.Row) * strideK;
             for (int kk = walk.Row; kk < count; kk += walk.RowStep)
             {
-                chunk[at] = data[source];
-                at += rowStep;
-                source += sourceStep;
+                chunk[ChunkLayout.Quad(kk, jq, width)] = ChunkLayout.Strided(data, source, strideJ, valid);
+                source += step;
             }
         }
     }

@@ -34,11 +34,25 @@ public readonly struct MatrixResult : IGemmResult
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(int split, int m, int n, float value)
+    public void Store(int split, int m, int n, int rows, int columns, Float4 r0, Float4 r1, Float4 r2, Float4 r3)
     {
         int at = split * splitStride + m * strideM + n * strideN;
-        if (hasBias != 0)
-            value += bias[m];
-        data[at] = accumulate != 0 ? data[at] + value : value;
+        Row(at, m, columns, r0);
+        if (rows > 1) Row(at + strideM, m + 1, columns, r1);
+        if (rows > 2) Row(at + 2 * strideM, m + 2, columns, r2);
+        if (rows > 3) Row(at + 3 * strideM, m + 3, columns, r3);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Row(int at, int m, int columns, Float4 v)
+    {
+        float b = hasBias != 0 ? bias[m] : 0f;
+        Put(at, v.X + b);
+        if (columns > 1) Put(at + strideN, v.Y + b);
+        if (columns > 2) Put(at + 2 * strideN, v.Z + b);
+        if (columns > 3) Put(at + 3 * strideN, v.W + b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Put(int at, float value) => data[at] = accumulate != 0 ? data[at] + value : value;
 }

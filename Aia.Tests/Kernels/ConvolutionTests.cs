@@ -37,6 +37,8 @@ public sealed class ConvolutionTests
         new(1, 8, 6, 6, 9, 3, 1, 1, false),   // reduction 72 > one chunk of 64, 9 rows: a partial microtile
         new(2, 2, 11, 11, 7, 5, 2, 2, true),
         new(1, 3, 4, 4, 2, 5, 1, 1, false),   // kernel larger than the input
+        new(5, 3, 3, 3, 4, 3, 2, 0, true),    // 1 x 1 outputs: four neighbouring columns span four images
+        new(3, 2, 1, 2, 3, 1, 1, 0, false),   // 1 x 2 planes
     ];
 
     public static IEnumerable<Case> Cases()
@@ -164,6 +166,10 @@ public sealed class ConvolutionTests
             var data = Inputs(c, 31);
             var numeric = NumericGradients(c, data);
             AssertClose(Array.ConvertAll(ConvolutionReference.BackwardData(data.Dy, data.W, g), v => (float)v), numeric[0], $"dx {c}", 1e-5, 1e-5);
+            var gathered = new float[numeric[0].Length];
+            for (int i = 0; i < gathered.Length; i++)
+                gathered[i] = (float)ConvolutionReference.InputGradientAt(data.Dy, data.W, g, i);
+            AssertClose(gathered, numeric[0], $"dx gathered {c}", 1e-5, 1e-5);
             AssertClose(Array.ConvertAll(ConvolutionReference.BackwardWeight(data.Dy, data.X, g), v => (float)v), numeric[1], $"dw {c}", 1e-5, 1e-5);
             AssertClose(Array.ConvertAll(ConvolutionReference.BiasGradient(data.Dy, g), v => (float)v), numeric[2], $"db {c}", 1e-5, 1e-5);
         }

@@ -29,7 +29,7 @@ public static class KernelBenchmarks
                 Reduction.SumInto(d, x.View, y.View, 1f, accumulate: false);
             };
         });
-        foreach (var c in NeuronBenchmarks.Cases(scale).Concat(LayerBenchmarks.Cases(scale)))
+        foreach (var c in ConvolutionBenchmarks.All(scale).Concat(NeuronBenchmarks.Cases(scale)).Concat(LayerBenchmarks.Cases(scale)))
             yield return c;
     }
 }

@@ -5,37 +5,32 @@ namespace Aia.Engine.Verification.References;
 /// <summary>
 /// Plain double-precision 2-D convolution (NCHW, shapes as in <see cref="ConvGeometry"/>) and its gradients,
 /// written from the definition y[b, co, oh, ow] = bias[co] + sum x[b, ci, oh s - p + kh, ow s - p + kw]
-/// w[co, ci, kh, kw]. The input gradient is computed by scattering each output gradient back over its
-/// receptive field, a formulation independent of the kernels' gather. Parallel over images or channels.
+/// w[co, ci, kh, kw]. The full input gradient is computed by scattering each output gradient back over its
+/// receptive field; single elements (for sampled checks at realistic sizes) by gathering. Parallel over elements
+/// or images.
 /// </summary>
 public static class ConvolutionReference
 {
     /// <summary>The output [Batch, OutChannels, OutHeight, OutWidth].</summary>
-    public static double[] Forward(double[] x, double[] w, double[]? bias, ConvGeometry g)
+    public static double[] Forward(double[] x, double[] w, double[]? bias, ConvGeometry g) =>
+        All(g.Batch * g.OutChannels * g.OutPlane, i => OutputAt(x, w, bias, g, i));
+
+    /// <summary>Output element <paramref name="index"/> (flat NCHW index).</summary>
+    public static double OutputAt(double[] x, double[] w, double[]? bias, ConvGeometry g, int index)
     {
-        var y = new double[g.Batch * g.OutChannels * g.OutPlane];
-        Parallel.For(0, g.Batch * g.OutChannels, bc =>
+        int ow = index % g.OutWidth, oh = index / g.OutWidth % g.OutHeight;
+        int co = index / g.OutPlane % g.OutChannels, b = index / (g.OutPlane * g.OutChannels);
+        var (kh0, kh1, kw0, kw1) = Taps(g, oh, ow);
+        double s = bias?[co] ?? 0.0;
+        for (int ci = 0; ci < g.InChannels; ci++)
         {
-            int b = bc / g.OutChannels, co = bc % g.OutChannels;
-            for (int oh = 0; oh < g.OutHeight; oh++)
+            for (int kh = kh0; kh < kh1; kh++)
             {
-                for (int ow = 0; ow < g.OutWidth; ow++)
-                {
-                    var (kh0, kh1, kw0, kw1) = Taps(g, oh, ow);
-                    double s = bias?[co] ?? 0.0;
-                    for (int ci = 0; ci < g.InChannels; ci++)
-                    {
-                        for (int kh = kh0; kh < kh1; kh++)
-                        {
-                            for (int kw = kw0; kw < kw1; kw++)
-                                s += x[Input(g, b, ci, oh, ow, kh, kw)] * w[Weight(g, co, ci, kh, kw)];
-                        }
-                    }
-                    y[(bc * g.OutHeight + oh) * g.OutWidth + ow] = s;
-                }
+                for (int kw = kw0; kw < kw1; kw++)
+                    s += x[Input(g, b, ci, oh, ow, kh, kw)] * w[Weight(g, co, ci, kh, kw)];
             }
-        });
-        return y;
+        }
+        return s;
     }
 
     /// <summary>The input gradient for output gradient <paramref name="dy"/> (scatter over receptive fields).</summary>
@@ -67,33 +62,57 @@ public static class ConvolutionReference
         return dx;
     }
 
-    /// <summary>The weight gradient [OutChannels, InChannels, KernelHeight, KernelWidth].</summary>
-    public static double[] BackwardWeight(double[] dy, double[] x, ConvGeometry g)
+    /// <summary>
+    /// Input gradient element <paramref name="index"/> (flat NCHW index), gathered: the sum over the output
+    /// positions whose receptive field covers it (those on the stride grid inside the output).
+    /// </summary>
+    public static double InputGradientAt(double[] dy, double[] w, ConvGeometry g, int index)
     {
-        var dw = new double[g.OutChannels * g.Patch];
-        Parallel.For(0, g.OutChannels, co =>
+        int iw = index % g.Width, ih = index / g.Width % g.Height;
+        int ci = index / g.InPlane % g.InChannels, b = index / (g.InPlane * g.InChannels);
+        double s = 0;
+        for (int co = 0; co < g.OutChannels; co++)
         {
-            for (int b = 0; b < g.Batch; b++)
+            for (int kh = 0; kh < g.KernelHeight; kh++)
             {
-                for (int oh = 0; oh < g.OutHeight; oh++)
+                int th = ih + g.Padding - kh;
+                if (th < 0 || th % g.Stride != 0 || th / g.Stride >= g.OutHeight) continue;
+                for (int kw = 0; kw < g.KernelWidth; kw++)
                 {
-                    for (int ow = 0; ow < g.OutWidth; ow++)
-                    {
-                        double d = dy[((b * g.OutChannels + co) * g.OutHeight + oh) * g.OutWidth + ow];
-                        var (kh0, kh1, kw0, kw1) = Taps(g, oh, ow);
-                        for (int ci = 0; ci < g.InChannels; ci++)
-                        {
-                            for (int kh = kh0; kh < kh1; kh++)
-                            {
-                                for (int kw = kw0; kw < kw1; kw++)
-                                    dw[Weight(g, co, ci, kh, kw)] += d * x[Input(g, b, ci, oh, ow, kh, kw)];
-                            }
-                        }
-                    }
+                    int tw = iw + g.Padding - kw;
+                    if (tw < 0 || tw % g.Stride != 0 || tw / g.Stride >= g.OutWidth) continue;
+                    s += dy[((b * g.OutChannels + co) * g.OutHeight + th / g.Stride) * g.OutWidth + tw / g.Stride] * w[Weight(g, co, ci, kh, kw)];
                 }
             }
-        });
-        return dw;
+        }
+        return s;
+    }
+
+    /// <summary>The weight gradient [OutChannels, InChannels, KernelHeight, KernelWidth].</summary>
+    public static double[] BackwardWeight(double[] dy, double[] x, ConvGeometry g) =>
+        All(g.OutChannels * g.Patch, i => WeightGradientAt(dy, x, g, i));
+
+    /// <summary>Weight gradient element <paramref name="index"/> (flat [Cout, Cin, KH, KW] index).</summary>
+    public static double WeightGradientAt(double[] dy, double[] x, ConvGeometry g, int index)
+    {
+        int kw = index % g.KernelWidth, kh = index / g.KernelWidth % g.KernelHeight;
+        int ci = index / g.Taps % g.InChannels, co = index / g.Patch;
+        double s = 0;
+        for (int b = 0; b < g.Batch; b++)
+        {
+            for (int oh = 0; oh < g.OutHeight; oh++)
+            {
+                int ih = oh * g.Stride - g.Padding + kh;
+                if (ih < 0 || ih >= g.Height) continue;
+                for (int ow = 0; ow < g.OutWidth; ow++)
+                {
+                    int iw = ow * g.Stride - g.Padding + kw;
+                    if (iw >= 0 && iw < g.Width)
+                        s += dy[((b * g.OutChannels + co) * g.OutHeight + oh) * g.OutWidth + ow] * x[((b * g.InChannels + ci) * g.Height + ih) * g.Width + iw];
+                }
+            }
+        }
+        return s;
     }
 
     /// <summary>The bias gradient [OutChannels]: dy summed over images and pixels.</summary>
@@ -109,6 +128,13 @@ public static class ConvolutionReference
             }
         }
         return db;
+    }
+
+    private static double[] All(int count, Func<int, double> element)
+    {
+        var result = new double[count];
+        Parallel.For(0, count, i => result[i] = element(i));
+        return result;
     }
 
     private static int Weight(ConvGeometry g, int co, int ci, int kh, int kw) =>
