@@ -57,7 +57,7 @@ public class TrainingOptions
     [Option('b', "batch", HelpText = "Batch size (default 32).")]
     public int? Batch { get; set; }
 
-    [Option('e', "epochs", HelpText = "Epochs (default 3). With --resume: train up to this many epochs in total.")]
+    [Option('e', "epochs", HelpText = "Epochs (default 2). With --resume: train up to this many epochs in total.")]
     public int? Epochs { get; set; }
 
     [Option("lr", HelpText = "Learning rate (default 1e-3).")]
@@ -90,7 +90,10 @@ public class TrainingOptions
     [Option("limit", HelpText = "Use at most N samples per class in each split (quick runs).")]
     public int? Limit { get; set; }
 
-    [Option("no-augment", HelpText = "Turn off random flips and translations.")]
+    [Option("augment", HelpText = "Random flips and translations (default: on for DVS recordings, off for the emulated sets).")]
+    public bool AugmentOn { get; set; }
+
+    [Option("no-augment", HelpText = "Turn augmentation off.")]
     public bool NoAugment { get; set; }
 
     [Option("seed", HelpText = "Seed of initialisation, shuffling and augmentation (default 1).")]
@@ -172,7 +175,8 @@ public class TrainingOptions
         ClipNorm = ClipNorm ?? 0,
         ValidationFraction = ValidationFraction ?? 0,
         LimitPerClass = Limit ?? 0,
-        Augment = !NoAugment,
+        Augment = !NoAugment && (AugmentOn || (Engine.Data.Datasets.DatasetCatalog.All.FirstOrDefault(d =>
+            string.Equals(d.Name, Dataset ?? Defaults.Dataset, StringComparison.OrdinalIgnoreCase))?.Augment ?? true)),
         Seed = Seed ?? Defaults.Seed,
         Device = Device,
         LogInterval = LogInterval ?? Defaults.LogInterval,

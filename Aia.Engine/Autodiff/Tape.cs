@@ -19,6 +19,12 @@ public sealed class Tape
     /// <summary>False inside <see cref="NoGrad"/>: nothing is recorded and outputs never require grad.</summary>
     public bool IsRecording => noGradDepth == 0;
 
+    /// <summary>
+    /// When set, <see cref="Backward"/> synchronises after every closure and adds its time (milliseconds) under the
+    /// op that recorded it (the closure's declaring method, e.g. <c>Convolution.Conv2d</c>). For benchmarks only.
+    /// </summary>
+    public Dictionary<string, double>? Profile { get; set; }
+
     /// <summary>Number of recorded backward closures.</summary>
     public int Count => entries.Count;
 
@@ -62,9 +68,33 @@ public sealed class Tape
             throw new InvalidOperationException("The loss does not depend on any tensor that requires grad.");
         var (seed, _) = loss.GradientTarget();
         Ops.Elementwise.Fill(device, seed, 1f);
+        var clock = new System.Diagnostics.Stopwatch();
         for (int i = entries.Count - 1; i >= 0; i--)
+        {
+            if (Profile is null)
+            {
+                entries[i]();
+                continue;
+            }
+            clock.Restart();
             entries[i]();
+            device.Synchronize();
+            string op = OpName(entries[i]);
+            Profile[op] = Profile.GetValueOrDefault(op) + clock.Elapsed.TotalMilliseconds;
+        }
         entries.Clear();
+    }
+
+    /// <summary>"Class.Method" of the op that recorded a closure (compiler names look like <c>&lt;Conv2d&gt;b__0</c>).</summary>
+    private static string OpName(Action backward)
+    {
+        string method = backward.Method.Name;
+        int open = method.IndexOf('<'), close = method.IndexOf('>');
+        string name = open >= 0 && close > open ? method[(open + 1)..close] : method;
+        var type = backward.Method.DeclaringType;
+        while (type?.DeclaringType is not null && type.Name.StartsWith('<'))
+            type = type.DeclaringType;
+        return $"{type?.Name}.{name}";
     }
 
     /// <summary>Drops everything recorded (an evaluation step, or a step abandoned after an error).</summary>

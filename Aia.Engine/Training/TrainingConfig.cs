@@ -32,7 +32,7 @@ public sealed record TrainingConfig
     /// <summary>Samples per batch.</summary>
     public int BatchSize { get; init; } = 32;
     /// <summary>Epochs to train.</summary>
-    public int Epochs { get; init; } = 3;
+    public int Epochs { get; init; } = 2;
     /// <summary>Peak learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>adam, adamw or sgd.</summary>

@@ -7,23 +7,7 @@ namespace Aia.Tests.Training;
 [NonParallelizable]
 public sealed class CliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            return (Program.Run(args), o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Support.Cli.Run(args);
 
     [TestCase("frobnicate")]
     [TestCase("train", "--no-such-option")]
@@ -79,6 +63,53 @@ public sealed class CliTests
         finally
         {
             Directory.Delete(dir, true);
+        }
+    }
+}
+
+/// <summary>The main job end to end through the command line, on a small slice of the bundled data.</summary>
+[NonParallelizable]
+public sealed class CliEndToEndTests
+{
+    [Test]
+    public void TrainEvalExportAndCompareOnTheBundledData()
+    {
+        var dir = Directory.CreateTempSubdirectory("aia-e2e-").FullName;
+        try
+        {
+            string cache = Path.Combine(dir, "cache"), runs = Path.Combine(dir, "runs");
+            string[] common = ["--limit", "10", "--epochs", "1", "--model", "4,A,8,A", "--cache", cache, "--out", runs, "--device", "cpu", "--quiet"];
+            var (code, _, err) = Support.Cli.Run(["train", "--name", "a", "--neuron", "cached-aia", .. common]);
+            Assert.That(code, Is.Zero, err);
+            (code, _, err) = Support.Cli.Run(["train", "--name", "b", "--neuron", "lif", .. common]);
+            Assert.That(code, Is.Zero, err);
+            string a = Path.Combine(runs, "a");
+            foreach (var f in new[] { "config.json", "train.log", "metrics.csv", "metrics.jsonl", "checkpoints/best.safetensors",
+                         "checkpoints/last.json", "plots/loss.png", "plots/spikes.png", "plots/weights.png" })
+                Assert.That(File.Exists(Path.Combine(a, f)), f);
+
+            var (evalCode, evalOut, evalErr) = Support.Cli.Run("eval", "--checkpoint", a, "--device", "cpu");
+            Assert.That(evalCode, Is.Zero, evalErr);
+            Assert.That(evalOut, Does.Contain("accuracy").And.Contain("confusion").And.Contain("features.1"));
+
+            var (exportCode, exportOut, exportErr) = Support.Cli.Run("export", "--checkpoint", a, "--device", "cpu", "--verify-samples", "20");
+            Assert.That(exportCode, Is.Zero, exportOut + exportErr);
+            Assert.That(exportOut, Does.Contain("predictions agree on 20 of 20"));
+            Assert.That(File.Exists(Path.Combine(a, "model.safetensors")));
+            var exported = Engine.IO.Safetensors.Read(Path.Combine(a, "model.safetensors"));
+            Assert.That(exported.Tensors.Keys, Does.Not.Contain("features.1.beta").And.Contains("features.0.bias"));
+            Assert.That(exported.Metadata["aia.neuron"], Is.EqualTo("lif"));
+
+            string report = Path.Combine(dir, "report");
+            var (compareCode, compareOut, compareErr) = Support.Cli.Run("compare", "--runs", a, Path.Combine(runs, "b"), "--report", report);
+            Assert.That(compareCode, Is.Zero, compareErr);
+            Assert.That(compareOut, Does.Contain("| cached-aia |").And.Contain("| lif |"));
+            foreach (var f in new[] { "compare.md", "spikes_per_layer.png", "weights.png", "weight_change.png" })
+                Assert.That(File.Exists(Path.Combine(report, f)), f);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 }

@@ -85,9 +85,11 @@ public static class StepBenchmark
     private static void Breakdown(Device device, SpikingNetwork net, Shape shape, float[] input, int[] labels, Adam adam)
     {
         var rows = new List<(string Name, double Ms)>();
+        var backward = new Dictionary<string, double>();
         for (int repeat = 0; repeat < 3; repeat++)
         {
             rows.Clear();
+            backward.Clear();
             device.Arena.Reset();
             var x = Tensor.FromArray(device, shape, input);
             device.Synchronize();
@@ -105,7 +107,9 @@ public static class StepBenchmark
             rows.Add(("classifier + loss", clock.Elapsed.TotalMilliseconds));
             clock.Restart();
             adam.ZeroGrad();
+            device.Tape.Profile = backward;
             device.Tape.Backward(loss);
+            device.Tape.Profile = null;
             device.Synchronize();
             rows.Add(("backward (all layers)", clock.Elapsed.TotalMilliseconds));
             clock.Restart();
@@ -116,6 +120,8 @@ public static class StepBenchmark
         double total = rows.Sum(r => r.Ms);
         foreach (var (name, ms) in rows)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-34} {ms,9:F2} ms {ms / total,7:P1}"));
+        foreach (var (name, ms) in backward.OrderByDescending(b => b.Value))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    backward of {name,-24} {ms,9:F2} ms {ms / total,7:P1}"));
     }
 
     private static double Median(IEnumerable<double> values)

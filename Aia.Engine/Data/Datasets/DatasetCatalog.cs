@@ -13,9 +13,9 @@ public static class DatasetCatalog
     public static IReadOnlyList<DatasetInfo> All { get; } =
     [
         new(DefaultName, "Fashion-MNIST subset (bundled) through the event emulator, 34x34 sensor", false, 6, 32, 32,
-            (root, o) => FashionMnistDvs.Scan(root, o)),
+            (root, o) => FashionMnistDvs.Scan(root, o)) { Augment = false },
         new("mnist-dvs", "MNIST IDX files (ROOT) through the event emulator, 34x34 sensor", true, 6, 32, 32,
-            (root, o) => FashionMnistDvs.Scan(root, o, "mnist-dvs", FashionMnistDvs.DigitNames)),
+            (root, o) => FashionMnistDvs.Scan(root, o, "mnist-dvs", FashionMnistDvs.DigitNames)) { Augment = false },
         new("cifar10-dvs", "CIFAR10-DVS, ROOT/<class>/*.aedat, 9:1 per class", true, 10, 64, 64, (root, o) => Cifar10Dvs.Scan(root!, o)),
         new("n-caltech101", "N-Caltech101, ROOT/Caltech101/<class>/*.bin, 9:1 per class", true, 10, 48, 48, (root, o) => NCaltech101.Scan(root!, o)),
         new("n-cars", "N-CARS, ROOT/n-cars_{train,test}/{background,cars}/*.dat", true, 10, 48, 48, (root, o) => NCars.Scan(root!, o)),

@@ -8,4 +8,11 @@ public sealed record DatasetInfo(
     int Frames,
     int Height,
     int Width,
-    Func<string?, DatasetOptions, EventCorpus> Scan);
+    Func<string?, DatasetOptions, EventCorpus> Scan)
+{
+    /// <summary>
+    /// Whether training augments by default (flip and roll, as the peers do on DVS recordings). Off for the emulated
+    /// sets, whose saccades already move every image.
+    /// </summary>
+    public bool Augment { get; init; } = true;
+}
