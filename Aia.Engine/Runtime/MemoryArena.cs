@@ -65,13 +65,28 @@ public sealed class MemoryArena : IDisposable
         return view;
     }
 
-    /// <summary>Copies host values into a new arena view (labels, indices).</summary>
+    /// <summary>Copies host values into a new arena view (labels, indices); see <see cref="CopyIn{T}"/>.</summary>
     public ArrayView<T> Upload<T>(ReadOnlySpan<T> data) where T : unmanaged
     {
         var view = Allocate<T>(data.Length);
-        if (data.Length > 0)
-            view.CopyFromCPU(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data), data.Length);
+        CopyIn(view, data);
         return view;
+    }
+
+    /// <summary>
+    /// Copies host values into a device view. On CUDA the copy is enqueued without synchronising the device (the driver
+    /// stages pageable host memory, so the source may be reused as soon as the call returns): uploading a batch does
+    /// not stall the training step. Elsewhere the copy is synchronous.
+    /// </summary>
+    public static void CopyIn<T>(ArrayView<T> target, ReadOnlySpan<T> data) where T : unmanaged
+    {
+        if (data.Length == 0)
+            return;
+        ref T first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data);
+        if (target.GetAccelerator().AcceleratorType == AcceleratorType.Cuda)
+            target.CopyFromCPUUnsafeAsync(ref first, data.Length);
+        else
+            target.CopyFromCPU(ref first, data.Length);
     }
 
     /// <summary>

@@ -103,12 +103,12 @@ public sealed class Tensor : IDisposable
         return new Tensor(Device, shape, View, null, generation) { Name = Name };
     }
 
-    /// <summary>Copies host data into the tensor (blocking).</summary>
+    /// <summary>Copies host data into the tensor (without a device synchronisation on CUDA, see <see cref="MemoryArena.CopyIn{T}"/>).</summary>
     public void CopyFrom(ReadOnlySpan<float> data)
     {
         if (data.Length != Length)
             throw new ArgumentException($"Expected {Length} values for shape {Shape}, got {data.Length}.");
-        View.CopyFromCPU(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data), data.Length);
+        MemoryArena.CopyIn(View, data);
     }
 
     /// <summary>Copies the tensor to a new host array (blocking).</summary>
