@@ -13,8 +13,11 @@ namespace Aia.Kernels;
 /// <param name="KernelW">Window width.</param>
 /// <param name="StrideH">Vertical stride.</param>
 /// <param name="StrideW">Horizontal stride.</param>
+/// <param name="Block">Outputs (or output quads) per block of the <see cref="BlockedGridStride"/> loops: 1 on GPUs.</param>
+/// <param name="Quads">1: 2 x 2 windows with stride 2 and InW a multiple of 8, run four outputs at a time with quad
+/// reads and writes (CPU accelerator, every array starting on a quad); 0: one output at a time.</param>
 public readonly record struct PoolGeometry(
-    int Planes, int InH, int InW, int OutH, int OutW, int KernelH, int KernelW, int StrideH, int StrideW)
+    int Planes, int InH, int InW, int OutH, int OutW, int KernelH, int KernelW, int StrideH, int StrideW, int Block = 1, int Quads = 0)
 {
     /// <summary>Number of output elements.</summary>
     public int OutputLength => Planes * OutH * OutW;
@@ -40,4 +43,18 @@ public readonly record struct PoolGeometry(
 
     /// <summary>The last output column whose window contains input column <paramref name="w"/>.</summary>
     public int LastColumn(int w) => Math.Min(OutW - 1, w / StrideW);
+
+    /// <summary>Whether quads fit: 2 x 2 windows, stride 2, input rows of whole output quads (InW a multiple of 8).</summary>
+    public bool QuadShaped => KernelH == 2 && KernelW == 2 && StrideH == 2 && StrideW == 2 && InW % 8 == 0;
+
+    /// <summary>
+    /// The input quad holding the top-left cells of the windows of output quad <paramref name="unit"/> (outputs
+    /// 4 unit .. 4 unit + 3 of a row); the windows cover it and the next quad, in rows 2 oh and 2 oh + 1.
+    /// </summary>
+    public int TopQuad(int unit)
+    {
+        int quadsPerRow = OutW / 4;
+        int row = unit / quadsPerRow, plane = row / OutH;
+        return ((plane * InH + 2 * (row - plane * OutH)) * InW >> 2) + 2 * (unit - row * quadsPerRow);
+    }
 }

@@ -1,3 +1,4 @@
+using Aia.Kernels.Gemm;
 using ILGPU;
 
 namespace Aia.Kernels;
@@ -6,7 +7,8 @@ namespace Aia.Kernels;
 /// 2-d average and max pooling over folded planes (<see cref="PoolGeometry"/>), grid-stride. Two kinds of
 /// backward, both without atomics: when windows do not overlap (stride &gt;= kernel, VGGSNN's 2 x 2 pooling) each
 /// output scatters into its own window; otherwise each input element gathers the gradients of the windows that
-/// contain it.
+/// contain it. The average pooling kernels walk <see cref="BlockedGridStride"/> blocks, and with
+/// <see cref="PoolGeometry.Quads"/> (the 2 x 2 pooling of the models, on the CPU accelerator) four outputs at a time.
 /// </summary>
 public static class PoolingKernels
 {
@@ -14,9 +16,14 @@ public static class PoolingKernels
     public static void AvgForward(ArrayView<float> x, ArrayView<float> y, PoolGeometry g)
     {
         float inverseArea = 1f / (g.KernelH * g.KernelW);
-        int step = GridStride.Step;
-        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        if (g.Quads != 0)
         {
+            AvgForwardQuads(x.Cast<Float4>(), y.Cast<Float4>(), g, inverseArea);
+            return;
+        }
+        for (var i = new BlockedGridStride(g.OutputLength, g.Block); i.Valid; i.Next())
+        {
+            int o = i.Index;
             int ow = o % g.OutW, rest = o / g.OutW;
             int oh = rest % g.OutH, plane = rest / g.OutH;
             int row = (plane * g.InH + oh * g.StrideH) * g.InW + ow * g.StrideW;
@@ -59,9 +66,14 @@ public static class PoolingKernels
     public static void AvgBackwardScatter(ArrayView<float> dy, ArrayView<float> dx, PoolGeometry g, int accumulate)
     {
         float inverseArea = 1f / (g.KernelH * g.KernelW);
-        int step = GridStride.Step;
-        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        if (g.Quads != 0)
         {
+            AvgBackwardScatterQuads(dy.Cast<Float4>(), dx.Cast<Float4>(), g, inverseArea, accumulate);
+            return;
+        }
+        for (var i = new BlockedGridStride(g.OutputLength, g.Block); i.Valid; i.Next())
+        {
+            int o = i.Index;
             int ow = o % g.OutW, rest = o / g.OutW;
             int oh = rest % g.OutH, plane = rest / g.OutH;
             int row = (plane * g.InH + oh * g.StrideH) * g.InW + ow * g.StrideW;
@@ -154,5 +166,46 @@ public static class PoolingKernels
             }
             dx[i] = accumulate != 0 ? dx[i] + s : s;
         }
+    }
+
+    /// <summary><see cref="AvgForward"/> four outputs at a time (<see cref="PoolGeometry.Quads"/>), summing in its order.</summary>
+    private static void AvgForwardQuads(ArrayView<Float4> x, ArrayView<Float4> y, PoolGeometry g, float inverseArea)
+    {
+        int below = g.InW / 4;
+        for (var i = new BlockedGridStride(g.OutputLength / 4, g.Block); i.Valid; i.Next())
+        {
+            int top = g.TopQuad(i.Index);
+            Float4 a = x[top], b = x[top + 1], c = x[top + below], e = x[top + below + 1];
+            y[i.Index] = new Float4((a.X + a.Y + c.X + c.Y) * inverseArea, (a.Z + a.W + c.Z + c.W) * inverseArea,
+                (b.X + b.Y + e.X + e.Y) * inverseArea, (b.Z + b.W + e.Z + e.W) * inverseArea);
+        }
+    }
+
+    /// <summary><see cref="AvgBackwardScatter"/> four outputs at a time (<see cref="PoolGeometry.Quads"/>).</summary>
+    private static void AvgBackwardScatterQuads(ArrayView<Float4> dy, ArrayView<Float4> dx, PoolGeometry g, float inverseArea, int accumulate)
+    {
+        int below = g.InW / 4;
+        for (var i = new BlockedGridStride(g.OutputLength / 4, g.Block); i.Valid; i.Next())
+        {
+            int top = g.TopQuad(i.Index);
+            var d = dy[i.Index];
+            float p = d.X * inverseArea, q = d.Y * inverseArea, r = d.Z * inverseArea, s = d.W * inverseArea;
+            var left = new Float4(p, p, q, q);
+            var right = new Float4(r, r, s, s);
+            Scatter(dx, top, left, accumulate);
+            Scatter(dx, top + 1, right, accumulate);
+            Scatter(dx, top + below, left, accumulate);
+            Scatter(dx, top + below + 1, right, accumulate);
+        }
+    }
+
+    private static void Scatter(ArrayView<Float4> dx, int quad, Float4 v, int accumulate)
+    {
+        if (accumulate != 0)
+        {
+            var prior = dx[quad];
+            v = new Float4(prior.X + v.X, prior.Y + v.Y, prior.Z + v.Z, prior.W + v.W);
+        }
+        dx[quad] = v;
     }
 }

@@ -19,7 +19,7 @@ public static class Normalization
         float momentum = 0.1f, float eps = 1e-5f)
     {
         var d = x.Device;
-        var g = Geometry(d, x.Shape, training);
+        var g = Geometry(d, x.Shape, training, x.View);
         foreach (var (name, t) in new[] { ("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar) })
         {
             if (t.Shape != new Shape(g.Channels))
@@ -41,7 +41,7 @@ public static class Normalization
             mean = runningMean.View;
             d.Launch(BatchNormKernels.RunningInvStd, d.GridStride(g.Channels), runningVar.View, invStd, eps);
         }
-        d.Launch(BatchNormKernels.Normalize, d.GridStride(g.Length), x.View, mean, invStd, weight.View, bias.View, y.View, g);
+        d.Launch(BatchNormKernels.Normalize, ItemConfig(d, g), x.View, mean, invStd, weight.View, bias.View, y.View, g);
         if (d.Tape.Needs(x, weight, bias))
             d.Tape.Record(y, () => Backward(y, x, weight, bias, mean, invStd, g, training));
         return y;
@@ -52,6 +52,7 @@ public static class Normalization
     {
         if (y.Grad is not { } dy) return;
         var d = y.Device;
+        g = WithQuads(d, g, x.View, dy.View);
         var partials = d.Arena.Allocate<float>(2L * g.Items);
         d.Launch(BatchNormKernels.GradientPartials, ItemConfig(d, g), dy.View, x.View, mean, partials, g);
         var (dWeight, accWeight) = weight.RequiresGrad ? weight.GradientTarget() : (d.Arena.Allocate<float>(g.Channels), false);
@@ -61,7 +62,8 @@ public static class Normalization
             Elementwise.Flag(accWeight), Elementwise.Flag(accBias), training ? 1 : 0);
         if (!x.RequiresGrad) return;
         var (dx, acc) = x.GradientTarget();
-        d.Launch(BatchNormKernels.InputGradient, d.GridStride(g.Length), dy.View, x.View, mean, coefficients, dx, g, Elementwise.Flag(acc));
+        d.Launch(BatchNormKernels.InputGradient, ItemConfig(d, g), dy.View, x.View, mean, coefficients, dx, WithQuads(d, g, dx),
+            Elementwise.Flag(acc));
     }
 
     /// <summary>One group per (channel, chunk) item, at most a full grid; groups loop over the items.</summary>
@@ -70,9 +72,9 @@ public static class Normalization
     /// <summary>
     /// Splits each channel into about 4 * groups / C chunks (so every group has items), each with 4 to 1024
     /// elements per thread (short float sums stay accurate); the chunks, and so the summation order, depend only
-    /// on the shape and the device's launch shape.
+    /// on the shape and the device's launch shape (and quads on the CPU accelerator, see <see cref="CpuLayout"/>).
     /// </summary>
-    private static BatchNormGeometry Geometry(Device d, Shape shape, bool training)
+    private static BatchNormGeometry Geometry(Device d, Shape shape, bool training, ArrayView<float> x)
     {
         if (shape.Rank < 2)
             throw new ArgumentException($"BatchNorm: expected [B, C, ...] (time folded into B), got {shape}.");
@@ -85,8 +87,10 @@ public static class Normalization
         long wanted = Math.Max((4L * d.GroupCount + channels - 1) / channels, (count + 1024L * d.GroupSize - 1) / (1024L * d.GroupSize));
         long most = Math.Max(1, count / (4L * d.GroupSize));
         long chunks = Math.Clamp(wanted, 1, most);
-        long chunkLength = (count + chunks - 1) / chunks;
-        chunks = (count + chunkLength - 1) / chunkLength;
-        return new BatchNormGeometry(batch, channels, spatial, (int)chunks, (int)chunkLength);
+        return WithQuads(d, new BatchNormGeometry(batch, channels, spatial, (int)chunks, 1), x);
     }
+
+    /// <summary><paramref name="g"/> reading quads only where <see cref="CpuLayout"/> allows it for <paramref name="views"/>.</summary>
+    private static BatchNormGeometry WithQuads(Device d, BatchNormGeometry g, params ArrayView<float>[] views) =>
+        g.Quads != 0 && CpuLayout.Quads(d, g.Spatial, views) ? g : g with { Quads = 0 };
 }

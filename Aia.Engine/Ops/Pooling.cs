@@ -15,7 +15,7 @@ public static class Pooling
         var d = x.Device;
         var g = Geometry("AvgPool2d", x.Shape, kernel, stride ?? kernel);
         var y = Tensor.Empty(d, OutputShape(x.Shape, g));
-        d.Launch(PoolingKernels.AvgForward, d.GridStride(g.OutputLength), x.View, y.View, g);
+        d.Launch(PoolingKernels.AvgForward, d.GridStride(g.OutputLength), x.View, y.View, Layout(d, g, x.View));
         if (d.Tape.Needs(x))
         {
             d.Tape.Record(y, () =>
@@ -23,7 +23,8 @@ public static class Pooling
                 if (y.Grad is not { } dy) return;
                 var (dx, acc) = Target(x, g);
                 if (g.Disjoint)
-                    d.Launch(PoolingKernels.AvgBackwardScatter, d.GridStride(g.OutputLength), dy.View, dx, g, Elementwise.Flag(acc));
+                    d.Launch(PoolingKernels.AvgBackwardScatter, d.GridStride(g.OutputLength), dy.View, dx, Layout(d, g, dy.View, dx),
+                        Elementwise.Flag(acc));
                 else
                     d.Launch(PoolingKernels.AvgBackward, d.GridStride(g.InputLength), dy.View, dx, g, Elementwise.Flag(acc));
             });
@@ -64,6 +65,16 @@ public static class Pooling
         if (g.Disjoint && !g.Covering && !acc)
             Elementwise.Fill(x.Device, dx, 0f);
         return (dx, acc);
+    }
+
+    /// <summary>
+    /// <paramref name="g"/> laid out for <paramref name="d"/> (see <see cref="CpuLayout"/>): quads where the windows
+    /// and <paramref name="views"/> allow, and blocks of the output units.
+    /// </summary>
+    private static PoolGeometry Layout(Device d, PoolGeometry g, params ILGPU.ArrayView<float>[] views)
+    {
+        bool quads = g.QuadShaped && CpuLayout.Quads(d, g.InW, views);
+        return g with { Quads = quads ? 1 : 0, Block = CpuLayout.Block(d, quads ? g.OutputLength / 4 : g.OutputLength) };
     }
 
     private static PoolGeometry Geometry(string op, Shape shape, int kernel, int stride)

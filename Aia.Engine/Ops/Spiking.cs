@@ -31,16 +31,17 @@ public static class Spiking
         bool record = d.Tape.Needs(x, w);
         var p = Parameters("Spiking.Plif", x, options, record);
         var (o, u) = Outputs(x, record);
-        d.Launch(PlifKernels.Forward, d.GridStride(p.Neurons), x.View, w.View, o.View, u, p);
+        int chunks = Chunks(d, 1, p.Neurons);
+        d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), x.View, w.View, o.View, u, chunks, p);
         if (record)
         {
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
-                int chunks = Chunks(d, 1, p.Neurons);
                 var partials = d.Arena.Allocate<float>(chunks);
                 var (dx, acc) = InputGradient(x);
-                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, w.View, dx, partials, chunks, Elementwise.Flag(acc), p);
+                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, w.View, dx, partials, chunks, Elementwise.Flag(acc),
+                    WithLaunchShape(d, p, x.View, g.View, dx));
                 if (!w.RequiresGrad) return;
                 var (dw, accW) = w.GradientTarget();
                 d.Launch(PlifKernels.DecayGradient, new KernelConfig(1, d.GroupSize), partials, w.View, dw, Elementwise.Flag(accW));
@@ -61,17 +62,17 @@ public static class Spiking
         if (beta.Length != p.Channels)
             throw new ArgumentException($"Spiking.CachedAia: beta has {beta.Length} values but the input {x.Shape} has {p.Channels} channels (dim 2).");
         var (o, u) = Outputs(x, record);
-        d.Launch(CachedAiaKernels.Forward, d.GridStride(p.Neurons), x.View, beta.View, o.View, u, p);
+        int chunks = Chunks(d, p.Channels, p.Positions);
+        d.Launch(CachedAiaKernels.Forward, ItemConfig(d, p.Channels * chunks), x.View, beta.View, o.View, u, chunks, p);
         if (record)
         {
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
-                int chunks = Chunks(d, p.Channels, p.Positions);
                 var partials = d.Arena.Allocate<float>((long)p.Channels * chunks);
                 var (dx, acc) = InputGradient(x);
                 d.Launch(CachedAiaKernels.Backward, ItemConfig(d, p.Channels * chunks), g.View, u, x.View, beta.View, dx, partials, chunks,
-                    Elementwise.Flag(acc), p);
+                    Elementwise.Flag(acc), WithLaunchShape(d, p, x.View, g.View, dx));
                 if (!beta.RequiresGrad) return;
                 var (dbeta, accBeta) = beta.GradientTarget();
                 d.Launch(CachedAiaKernels.BetaGradient, d.GridStride(p.Channels), partials, dbeta, chunks, Elementwise.Flag(accBeta));
@@ -93,7 +94,8 @@ public static class Spiking
         int neurons = (int)(CheckedLength("Spiking.AccumulateSpikeCounts", spikes) / steps);
         int chunks = Chunks(d, steps, neurons);
         var partials = d.Arena.Allocate<float>((long)steps * chunks);
-        d.Launch(SpikeStatisticsKernels.CountPartials, ItemConfig(d, steps * chunks), spikes.View, partials, steps, chunks);
+        d.Launch(SpikeStatisticsKernels.CountPartials, ItemConfig(d, steps * chunks), spikes.View, partials, steps, chunks,
+            CpuLayout.Quads(d, neurons, spikes.View) ? 1 : 0);
         d.Launch(SpikeStatisticsKernels.Accumulate, d.GridStride(steps), partials, counts, chunks);
     }
 
@@ -103,17 +105,20 @@ public static class Spiking
         bool record = d.Tape.Needs(x);
         var p = Parameters(op, x, options, record);
         var (o, u) = Outputs(x, record);
-        d.Launch(LifKernels.Forward, d.GridStride(p.Neurons), x.View, o.View, u, p);
+        int chunks = Chunks(d, 1, p.Neurons);
+        var items = ItemConfig(d, chunks);
+        d.Launch(LifKernels.Forward, items, x.View, o.View, u, chunks, p);
         if (record)
         {
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
                 var (dx, acc) = x.GradientTarget();
+                var shape = WithLaunchShape(d, p, x.View, g.View, dx);
                 if (aia)
-                    d.Launch(LifKernels.AiaBackward, d.GridStride(p.Neurons), g.View, u, x.View, dx, Elementwise.Flag(acc), p);
+                    d.Launch(LifKernels.AiaBackward, items, g.View, u, x.View, dx, chunks, Elementwise.Flag(acc), shape);
                 else
-                    d.Launch(LifKernels.Backward, d.GridStride(p.Neurons), g.View, u, dx, Elementwise.Flag(acc), p);
+                    d.Launch(LifKernels.Backward, items, g.View, u, dx, chunks, Elementwise.Flag(acc), shape);
             });
         }
         return o;
@@ -127,9 +132,23 @@ public static class Spiking
             throw new ArgumentException($"{op}: expected input currents [T, N, C, H, W] or [T, N, F], got {s}.");
         options.Validated();
         int steps = s[0];
-        return new NeuronParameters(steps, (int)(CheckedLength(op, x) / steps), s[2], s.Rank == 5 ? s[3] * s[4] : 1,
-            options.Decay, options.Threshold, (int)options.Surrogate, options.ResolvedAlpha, options.DetachReset,
-            options.SmoothSlope, savePotential);
+        int spatial = s.Rank == 5 ? s[3] * s[4] : 1;
+        var p = new NeuronParameters(steps, (int)(CheckedLength(op, x) / steps), s[2], spatial, options.Decay, options.Threshold,
+            (int)options.Surrogate, options.ResolvedAlpha, options.DetachReset, options.SmoothSlope, savePotential);
+        return WithLaunchShape(x.Device, p, x.View);
+    }
+
+    /// <summary>
+    /// <paramref name="p"/> with the tiling of <see cref="NeuronDynamics"/> for <paramref name="d"/>: on the CPU
+    /// accelerator, whose groups are single OS threads, a full tile, of quads where the layout allows (S a multiple
+    /// of 4 and every one of <paramref name="views"/> starting on a quad); on GPUs one scalar neuron per thread,
+    /// which keeps every warp access coalesced.
+    /// </summary>
+    public static NeuronParameters WithLaunchShape(Device d, NeuronParameters p, params ArrayView<float>[] views)
+    {
+        if (d.Kind != DeviceKind.Cpu)
+            return p with { Lanes = 1, Quads = 0 };
+        return p with { Lanes = NeuronDynamics.MaxTile / d.GroupSize, Quads = CpuLayout.Quads(d, p.Spatial, views) ? 1 : 0 };
     }
 
     /// <summary>

@@ -8,17 +8,21 @@ namespace Aia.Kernels.Neurons;
 /// sum over batch, time and positions of du x: work items are chunks of one channel's positions
 /// (<see cref="ChannelSlice"/>), each group reduces its item and writes partials[item], and
 /// <see cref="BetaGradient"/> sums each channel's partials in a fixed order. The design sketch had one float
-/// atomic per group and channel; partials keep runs bit-for-bit reproducible instead.
+/// atomic per group and channel; partials keep runs bit-for-bit reproducible instead. The forward pass uses
+/// the same items, so each reads its channel's beta once.
 /// </summary>
 public static class CachedAiaKernels
 {
-    /// <summary>o = LIF(beta[c] * x); u saved when p.SavePotential is set.</summary>
-    public static void Forward(ArrayView<float> x, ArrayView<float> beta, ArrayView<float> o, ArrayView<float> u, NeuronParameters p)
+    /// <summary>o = LIF(beta[c] * x) over C * <paramref name="chunks"/> items; u saved when p.SavePotential is set.</summary>
+    public static void Forward(ArrayView<float> x, ArrayView<float> beta, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
     {
-        int step = GridStride.Step;
-        int neurons = p.Neurons, spatial = p.Spatial, channels = p.Channels;
-        for (int i = GridStride.Start; i < neurons; i += step)
-            NeuronDynamics.Forward(i, x, beta[i / spatial % channels], p.Decay, o, u, p);
+        var state = NeuronDynamics.AllocateState();
+        int groups = Grid.DimX, items = p.Channels * chunks;
+        for (int item = Grid.IdxX; item < items; item += groups)
+        {
+            var slice = ChannelSlice.Of(item, chunks, p.Channels, p.Spatial, p.Positions);
+            NeuronDynamics.Forward(slice, state, x, beta[slice.Channel], p.Decay, o, u, p);
+        }
     }
 
     /// <summary>
@@ -28,17 +32,15 @@ public static class CachedAiaKernels
     public static void Backward(ArrayView<float> g, ArrayView<float> u, ArrayView<float> x, ArrayView<float> beta,
         ArrayView<float> dx, ArrayView<float> partials, int chunks, int accumulate, NeuronParameters p)
     {
-        int thread = Group.IdxX, threads = Group.DimX, groups = Grid.DimX;
-        int items = p.Channels * chunks;
+        var state = NeuronDynamics.AllocateState();
+        var shared = GroupReduce.Allocate();
+        int groups = Grid.DimX, items = p.Channels * chunks;
         for (int item = Grid.IdxX; item < items; item += groups)
         {
             var slice = ChannelSlice.Of(item, chunks, p.Channels, p.Spatial, p.Positions);
-            float scale = beta[slice.Channel];
-            float sum = 0f;
-            for (int q = slice.Start + thread; q < slice.End; q += threads)
-                sum += NeuronDynamics.Backward(slice.Index(q), NeuronDynamics.CachedAia, g, u, x, scale, p.Decay, dx, accumulate, p).Input;
-            sum = GroupReduce.Sum(sum);
-            if (thread == 0)
+            var sums = NeuronDynamics.Backward(slice, state, NeuronDynamics.CachedAia, g, u, x, beta[slice.Channel], p.Decay, dx, accumulate, p);
+            float sum = GroupReduce.Sum(shared, sums.Input);
+            if (Group.IdxX == 0)
                 partials[item] = sum;
         }
     }

@@ -62,4 +62,16 @@ public readonly struct NeuronParameters
 
     /// <summary>1: the forward pass stores u[t] before reset for the backward pass; 0: it stores nothing.</summary>
     public int SavePotential { get; }
+
+    /// <summary>
+    /// Units per thread in a tile of <see cref="NeuronDynamics"/> (at most what fills its shared state; 0 counts as 1).
+    /// 1 on GPUs, where one neuron per thread keeps every warp access coalesced; a full tile on the CPU accelerator.
+    /// </summary>
+    public int Lanes { get; init; }
+
+    /// <summary>
+    /// 1: neurons are read and written four at a time as quads (CPU accelerator: a quarter of the view accesses).
+    /// Only when S and so the neurons of a step are multiples of 4 and every array starts on a quad.
+    /// </summary>
+    public int Quads { get; init; }
 }

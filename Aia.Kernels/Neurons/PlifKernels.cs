@@ -6,18 +6,18 @@ namespace Aia.Kernels.Neurons;
 /// Fused multi-step PLIF (Fang et al. 2021 in the form of Eq. 1): LIF whose decay lambda = sigmoid(w) is one
 /// learnable scalar per layer, read from the device. dL/dw = lambda (1 - lambda) sum over all neurons and t of
 /// du[t] u[t-1] (1 - o[t-1]): the backward writes one partial per work item (chunks of the layer's neurons, see
-/// <see cref="ChannelSlice"/> with one channel) and <see cref="DecayGradient"/> combines them in a fixed order.
+/// <see cref="LifKernels.Layer"/>) and <see cref="DecayGradient"/> combines them in a fixed order.
 /// </summary>
 public static class PlifKernels
 {
     /// <summary>o = LIF(x) with decay sigmoid(w[0]); u saved when p.SavePotential is set.</summary>
-    public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> o, ArrayView<float> u, NeuronParameters p)
+    public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
     {
+        var state = NeuronDynamics.AllocateState();
         float decay = Surrogate.Logistic(w[0]);
-        int step = GridStride.Step;
-        int neurons = p.Neurons;
-        for (int i = GridStride.Start; i < neurons; i += step)
-            NeuronDynamics.Forward(i, x, 1f, decay, o, u, p);
+        int groups = Grid.DimX;
+        for (int item = Grid.IdxX; item < chunks; item += groups)
+            NeuronDynamics.Forward(LifKernels.Layer(item, chunks, p), state, x, 1f, decay, o, u, p);
     }
 
     /// <summary>
@@ -27,16 +27,16 @@ public static class PlifKernels
     public static void Backward(ArrayView<float> g, ArrayView<float> u, ArrayView<float> w, ArrayView<float> dx,
         ArrayView<float> partials, int chunks, int accumulate, NeuronParameters p)
     {
+        var state = NeuronDynamics.AllocateState();
+        var shared = GroupReduce.Allocate();
         float decay = Surrogate.Logistic(w[0]);
-        int thread = Group.IdxX, threads = Group.DimX, groups = Grid.DimX;
+        int groups = Grid.DimX;
         for (int item = Grid.IdxX; item < chunks; item += groups)
         {
-            var slice = ChannelSlice.Of(item, chunks, 1, p.Neurons, p.Neurons);
-            float sum = 0f;
-            for (int q = slice.Start + thread; q < slice.End; q += threads)
-                sum += NeuronDynamics.Backward(q, NeuronDynamics.Lif, g, u, default, 1f, decay, dx, accumulate, p).Decay;
-            sum = GroupReduce.Sum(sum);
-            if (thread == 0)
+            var sums = NeuronDynamics.Backward(LifKernels.Layer(item, chunks, p), state, NeuronDynamics.Lif, g, u, default, 1f, decay,
+                dx, accumulate, p);
+            float sum = GroupReduce.Sum(shared, sums.Decay);
+            if (Group.IdxX == 0)
                 partials[item] = sum;
         }
     }

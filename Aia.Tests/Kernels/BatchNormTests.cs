@@ -16,10 +16,12 @@ public sealed class BatchNormTests
     [SetUp]
     public void ResetArena() => D.Arena.Reset();
 
-    // [B, C, S]: several chunks per channel, batch 1, spatial 1 (after a linear layer), spatial smaller than a group step.
+    // [B, C, S]: several chunks per channel, batch 1, spatial 1 (after a linear layer), spatial smaller than a group step,
+    // spatial a multiple of 4 (quads on the CPU accelerator).
     private static readonly object[] Shapes =
     [
         new[] { 2, 3, 35 },
+        new[] { 3, 2, 16 },
         new[] { 1, 4, 9 },
         new[] { 7, 2, 1 },
         new[] { 4, 2, 3 },
@@ -29,8 +31,11 @@ public sealed class BatchNormTests
     /// <summary>Parameters and buffers of one normalisation, persistent like a module's.</summary>
     private sealed class Parameters : IDisposable
     {
-        public Parameters(int channels, int seed)
+        private readonly Device device;
+
+        public Parameters(int channels, int seed, Device? device = null)
         {
+            this.device = device ?? D;
             Gamma = TestData.Uniform(seed, channels, 0.5f, 1.5f);
             Beta = TestData.Uniform(seed + 1, channels);
             Weight = Upload(Gamma, "weight", true);
@@ -49,9 +54,9 @@ public sealed class BatchNormTests
         public Tensor Apply(Tensor x, bool training) =>
             Normalization.BatchNorm(x, Weight, Bias, RunningMean, RunningVar, training, 0.1f, Eps);
 
-        private static Tensor Upload(float[] data, string name, bool learnable)
+        private Tensor Upload(float[] data, string name, bool learnable)
         {
-            var t = Tensor.Persistent(D, new Shape(data.Length), name);
+            var t = Tensor.Persistent(device, new Shape(data.Length), name);
             t.CopyFrom(data);
             t.RequiresGrad = learnable;
             return t;
@@ -136,23 +141,38 @@ public sealed class BatchNormTests
     [TestCaseSource(nameof(Shapes))]
     public void EvaluationBackwardMatchesFiniteDifferences(int[] s) => CheckBackward(s, training: false, fanOut: true);
 
-    private static void CheckBackward(int[] s, bool training, bool fanOut)
+    [Test]
+    public void AnyGroupSizeMatchesTheReferences([Values(1, 8)] int groupSize, [ValueSource(nameof(Shapes))] int[] s)
     {
+        var d = TestDevice.WithGroupSize(groupSize);
+        using var p = new Parameters(s[1], 11, d);
+        var data = TestData.Uniform(s[0] + s[2], s[0] * s[1] * s[2], -2f, 3f);
+        var y = p.Apply(Tensor.FromArray(d, new Shape(s), data), training: true).ToArray();
+        var expected = BatchNormReference.Training(TestData.ToDouble(data), s[0], s[1], s[2], TestData.ToDouble(p.Gamma),
+            TestData.ToDouble(p.Beta), Eps);
+        var c = GradCheck.Compare(y, expected, 1e-5, 1e-4);
+        Assert.That(c.Passed, c.ToString());
+        CheckBackward(s, training: true, fanOut: true, d);
+    }
+
+    private static void CheckBackward(int[] s, bool training, bool fanOut, Device? device = null)
+    {
+        var d = device ?? D;
         int b = s[0], c = s[1], sp = s[2];
-        using var p = new Parameters(c, 21);
+        using var p = new Parameters(c, 21, d);
         var mean = TestData.Uniform(22, c);
         var variance = TestData.Uniform(23, c, 0.2f, 2f);
         p.RunningMean.CopyFrom(mean);
         p.RunningVar.CopyFrom(variance);
         var data = TestData.Uniform(24, b * c * sp, -2f, 2f);
-        var x = Tensor.FromArray(D, new Shape(s), data);
+        var x = Tensor.FromArray(d, new Shape(s), data);
         x.RequiresGrad = true;
         var y = p.Apply(x, training);
         var r = TestData.Uniform(25, y.Length);
         var q = ProjectedLoss.FanOut(fanOut, 26, x.Length);
         p.Weight.ZeroGrad();
         p.Bias.ZeroGrad();
-        D.Tape.Backward(ProjectedLoss.Device(x, y, r, q));
+        d.Tape.Backward(ProjectedLoss.Device(x, y, r, q));
 
         double Loss(double[][] v)
         {

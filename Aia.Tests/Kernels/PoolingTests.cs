@@ -17,9 +17,11 @@ public sealed class PoolingTests
 
     private delegate double[] Reference(double[] x, int planes, int h, int w, int kernel, int stride);
 
-    // Batch 1 and > 1, odd sizes (the last row or column is dropped), overlapping windows (kernel > stride), kernel 1.
+    // Batch 1 and > 1, odd sizes (the last row or column is dropped), overlapping windows (kernel > stride), kernel 1,
+    // 2 x 2 windows over rows of whole quads (quads on the CPU accelerator; the last row dropped).
     private static readonly object[] Geometries =
     [
+        new[] { 2, 3, 7, 16, 2, 2 },
         new[] { 1, 1, 7, 9, 2, 2 },
         new[] { 3, 2, 8, 8, 2, 2 },
         new[] { 2, 3, 7, 6, 3, 2 },
@@ -41,12 +43,23 @@ public sealed class PoolingTests
     public void MaxPoolMatchesTheReferenceAndFiniteDifferences(int[] g, bool fanOut) =>
         Check(g, fanOut, (x, k, s) => Pooling.MaxPool2d(x, k, s), PoolingReference.Max);
 
-    private static void Check(int[] g, bool fanOut, Func<Tensor, int, int, Tensor> op, Reference reference)
+    [Test]
+    public void AnyGroupSizeMatchesTheReference([Values(1, 8)] int groupSize, [Values] bool fanOut,
+        [Values(new[] { 2, 3, 7, 16, 2, 2 }, new[] { 2, 3, 7, 6, 3, 2 }, new[] { 1, 2, 9, 9, 2, 2 })] int[] g)
     {
+        var d = TestDevice.WithGroupSize(groupSize);
+        Check(g, fanOut, (x, k, s) => Pooling.AvgPool2d(x, k, s), PoolingReference.Average, d);
+        Check(g, fanOut, (x, k, s) => Pooling.MaxPool2d(x, k, s), PoolingReference.Max, d);
+    }
+
+    private static void Check(int[] g, bool fanOut, Func<Tensor, int, int, Tensor> op, Reference reference, Device? device = null)
+    {
+        var d = device ?? D;
+        d.Arena.Reset();
         int n = g[0], c = g[1], h = g[2], w = g[3], k = g[4], s = g[5];
         var shape = new Shape(n, c, h, w);
         var data = TestData.Uniform(h * 10 + w, shape.Length);
-        var x = Tensor.FromArray(D, shape, data);
+        var x = Tensor.FromArray(d, shape, data);
         x.RequiresGrad = true;
         var y = op(x, k, s);
         int oh = PoolingReference.OutputSize(h, k, s), ow = PoolingReference.OutputSize(w, k, s);
@@ -56,7 +69,7 @@ public sealed class PoolingTests
 
         var r = TestData.Uniform(3, y.Length);
         var q = ProjectedLoss.FanOut(fanOut, 4, x.Length);
-        D.Tape.Backward(ProjectedLoss.Device(x, y, r, q));
+        d.Tape.Backward(ProjectedLoss.Device(x, y, r, q));
         var expected = GradCheck.Numeric(v => ProjectedLoss.Reference(v[0], reference(v[0], n * c, h, w, k, s), r, q),
             [TestData.ToDouble(data)])[0];
         var backward = GradCheck.Compare(x.Grad!.ToArray(), expected, 1e-5, 1e-4);

@@ -6,20 +6,37 @@ namespace Aia.Tests.Support;
 /// <summary>
 /// The CPU accelerator every test runs on, created once for the assembly. Groups of 2 threads (and 2
 /// multiprocessors) so the cooperative paths of the kernels (barriers, shared memory, per-group partials)
-/// run with more than one thread and more than one group.
+/// run with more than one thread and more than one group. <see cref="WithGroupSize"/> gives devices with other
+/// group sizes: 1 (the production CPU device) and larger ones, whose threads share tiles the way GPU groups do.
 /// </summary>
 [SetUpFixture]
 public sealed class TestDevice
 {
+    private static readonly Dictionary<int, Device> Sized = [];
     private static Device? device;
 
     /// <summary>The shared test device.</summary>
     public static Device Cpu => device ??= Device.Create(DeviceKind.Cpu, cpuThreadsPerGroup: 2, cpuCores: 2);
+
+    /// <summary>A CPU device with groups of <paramref name="groupSize"/> threads and 2 multiprocessors, created once; its arena reset.</summary>
+    public static Device WithGroupSize(int groupSize)
+    {
+        lock (Sized)
+        {
+            if (!Sized.TryGetValue(groupSize, out var d))
+                Sized[groupSize] = d = Device.Create(DeviceKind.Cpu, cpuThreadsPerGroup: groupSize, cpuCores: 2);
+            d.Arena.Reset();
+            return d;
+        }
+    }
 
     [OneTimeTearDown]
     public void DisposeDevice()
     {
         device?.Dispose();
         device = null;
+        foreach (var d in Sized.Values)
+            d.Dispose();
+        Sized.Clear();
     }
 }

@@ -20,38 +20,39 @@ public static class NeuronBenchmarks
         var shape = new Shape(10, Math.Max(1, 32 / scale), 128, 64, 64);
         long n = shape.Length;
         int neurons = (int)(n / 10);
-        var p = new NeuronParameters(10, neurons, 128, 64 * 64, 0.5f, 1f, 0, 1f, false, 0f, true);
         string s = shape.ToString();
         yield return new BenchmarkCase("neuron.lif.forward", s, 5.0 * n, 12.0 * n, d =>
         {
             var (x, o, u, _) = Buffers(d, shape);
-            return () => d.Launch(LifKernels.Forward, d.GridStride(neurons), x.View, o.View, u.View, p);
+            var (p, chunks, items) = Launch(d, neurons, perChannel: false);
+            return () => d.Launch(LifKernels.Forward, items, x.View, o.View, u.View, chunks, p);
         });
         yield return new BenchmarkCase("neuron.lif.backward", s, 12.0 * n, 12.0 * n, d =>
         {
             var (g, _, u, dx) = Buffers(d, shape);
-            return () => d.Launch(LifKernels.Backward, d.GridStride(neurons), g.View, u.View, dx.View, 0, p);
+            var (p, chunks, items) = Launch(d, neurons, perChannel: false);
+            return () => d.Launch(LifKernels.Backward, items, g.View, u.View, dx.View, chunks, 0, p);
         });
         yield return new BenchmarkCase("neuron.lif.forward+backward", s, 17.0 * n, 24.0 * n, d =>
         {
             var (x, o, u, dx) = Buffers(d, shape);
+            var (p, chunks, items) = Launch(d, neurons, perChannel: false);
             return () =>
             {
-                d.Launch(LifKernels.Forward, d.GridStride(neurons), x.View, o.View, u.View, p);
-                d.Launch(LifKernels.Backward, d.GridStride(neurons), o.View, u.View, dx.View, 0, p);
+                d.Launch(LifKernels.Forward, items, x.View, o.View, u.View, chunks, p);
+                d.Launch(LifKernels.Backward, items, o.View, u.View, dx.View, chunks, 0, p);
             };
         });
         yield return new BenchmarkCase("neuron.cached-aia.backward", s, 14.0 * n, 16.0 * n, d =>
         {
             var (x, g, u, dx) = Buffers(d, shape);
             var beta = Tensor.Persistent(d, new Shape(128));
-            int chunks = Engine.Ops.Spiking.Chunks(d, 128, neurons / 128);
+            var (p, chunks, items) = Launch(d, neurons, perChannel: true);
             var partials = Tensor.Persistent(d, new Shape(128 * chunks));
             var dbeta = Tensor.Persistent(d, new Shape(128));
             return () =>
             {
-                d.Launch(CachedAiaKernels.Backward, new KernelConfig(Math.Min(d.GroupCount, 128 * chunks), d.GroupSize),
-                    g.View, u.View, x.View, beta.View, dx.View, partials.View, chunks, 0, p);
+                d.Launch(CachedAiaKernels.Backward, items, g.View, u.View, x.View, beta.View, dx.View, partials.View, chunks, 0, p);
                 d.Launch(CachedAiaKernels.BetaGradient, d.GridStride(128), partials.View, dbeta.View, chunks, 0);
             };
         });
@@ -60,6 +61,18 @@ public static class NeuronBenchmarks
             var (x, y, _, _) = Buffers(d, shape);
             return () => x.View.CopyTo(y.View);
         });
+    }
+
+    /// <summary>
+    /// The op's launch shape: parameters with the device's lanes, and the items of a layer-wide kernel (LIF) or of a
+    /// per-channel one (cached AIA): chunks per channel and the item grid.
+    /// </summary>
+    private static (NeuronParameters P, int Chunks, KernelConfig Items) Launch(Device d, int neurons, bool perChannel)
+    {
+        var p = Engine.Ops.Spiking.WithLaunchShape(d, new NeuronParameters(10, neurons, 128, 64 * 64, 0.5f, 1f, 0, 1f, false, 0f, true));
+        int slices = perChannel ? 128 : 1;
+        int chunks = Engine.Ops.Spiking.Chunks(d, slices, neurons / slices);
+        return (p, chunks, new KernelConfig(Math.Min(d.GroupCount, slices * chunks), d.GroupSize));
     }
 
     private static (Tensor, Tensor, Tensor, Tensor) Buffers(Device d, Shape shape) =>

@@ -1,10 +1,13 @@
-namespace Aia.Kernels.Neurons;
+namespace Aia.Kernels;
 
 /// <summary>
-/// A work item of the reducing neuron kernels: a contiguous chunk of the N * S positions of one channel of a
-/// [N, C, S] time step. A group takes a whole item (its threads stride over the positions), so it can reduce
-/// the item's contribution to a per-channel sum and write one partial per item: no atomics, fixed order.
-/// Item <c>channel * chunks + chunk</c>; chunks split the positions into near-equal contiguous parts.
+/// A work item of the per-channel kernels (neurons, batch norm, spike counts): a contiguous chunk of the N * S
+/// positions of one channel of a [N, C, S] tensor (a time step of the neurons; position q is sample q / S, pixel
+/// q % S). A group takes a whole item (its threads stride over the positions), so it can read the channel's
+/// constants once and reduce the item's contribution to a per-channel sum into one partial per item: no atomics,
+/// fixed order.
+/// Item <c>channel * chunks + chunk</c>; chunks split the positions into near-equal contiguous parts whose length
+/// is a multiple of 4 (so quad-wise kernels find whole quads; trailing chunks may be short or empty).
 /// </summary>
 public readonly struct ChannelSlice
 {
@@ -34,15 +37,11 @@ public readonly struct ChannelSlice
     {
         int channel = item / chunks;
         int chunk = item - channel * chunks;
-        int size = (positions + chunks - 1) / chunks;
+        int size = ((positions + chunks - 1) / chunks + 3) & ~3;
         int start = chunk * size;
         return new ChannelSlice(channel, channels, spatial, start, Math.Min(start + size, positions));
     }
 
-    /// <summary>The index within the time step of position <paramref name="q"/> (sample q / S, pixel q % S).</summary>
-    public int Index(int q)
-    {
-        int n = q / spatial;
-        return (n * channels + Channel) * spatial + (q - n * spatial);
-    }
+    /// <summary>A cursor over positions <paramref name="q"/>, q + <paramref name="stride"/>, ... of the channel.</summary>
+    public PositionCursor Cursor(int q, int stride) => new(Channel, channels, spatial, q, stride);
 }
