@@ -87,6 +87,20 @@ public sealed class SpikeStatisticsTests
     }
 
     [Test]
+    public void AnyGroupSizeCountsExactly([Values(1, 8)] int groupSize, [Values(12, 13)] int features)
+    {
+        // 3 x 17 x features neurons per step: quads on the CPU for 12 (204 per step), scalars for 13.
+        var d = TestDevice.WithGroupSize(groupSize);
+        var layer = new LifNeuron();
+        var shape = new Shape(3, 17, features);
+        float[] spikes;
+        using (d.Tape.NoGrad())
+            spikes = layer.Forward(Tensor.FromArray(d, shape, TestData.Uniform(50, shape.Length, -0.5f, 1.5f))).ToArray();
+        Assert.That(layer.Statistics.Read().PerStep, Is.EqualTo(HostCounts(spikes, 3)));
+        Assert.That(spikes, Has.Some.EqualTo(1f));
+    }
+
+    [Test]
     public void TrainingStepsAreCountedToo()
     {
         var input = NeuronCase.Random(NeuronKind.CachedAia, new Shape(3, 2, 3, 4, 5), new NeuronOptions(), 49);
