@@ -6,13 +6,17 @@ namespace Aia.Cli;
 /// <summary>Plain-text and markdown tables for the terminal and for compare.md.</summary>
 public static class Report
 {
-    /// <summary>Spikes per sample and firing rate per layer.</summary>
-    public static string SpikeTable(IReadOnlyDictionary<string, double> spikes, IReadOnlyDictionary<string, double> rates)
+    /// <summary>Spikes per sample and firing rate per layer, and the firing rate of each time step.</summary>
+    public static string SpikeTable(IReadOnlyDictionary<string, double> spikes, IReadOnlyDictionary<string, double> rates,
+        IReadOnlyDictionary<string, double[]> perStep)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{"layer",-16} {"spikes/sample",14} {"firing rate",12}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"layer",-16} {"spikes/sample",14} {"firing rate",12}  per time step");
         foreach (var (layer, s) in spikes)
-            sb.AppendLine(CultureInfo.InvariantCulture, $"{layer,-16} {s,14:F1} {rates.GetValueOrDefault(layer),12:P2}");
+        {
+            string steps = string.Join(" ", perStep.GetValueOrDefault(layer, []).Select(r => r.ToString("P1", CultureInfo.InvariantCulture)));
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{layer,-16} {s,14:F1} {rates.GetValueOrDefault(layer),12:P2}  {steps}");
+        }
         sb.AppendLine(CultureInfo.InvariantCulture, $"{"total",-16} {spikes.Values.Sum(),14:F1}");
         return sb.ToString();
     }

@@ -49,7 +49,7 @@ public static class EvalCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{o.Split}: {r.Samples} samples, accuracy {r.Accuracy:P2}, loss {r.Loss:F4}, {r.TotalSpikesPerSample:F1} spikes per sample"));
             Console.WriteLine();
-            Console.WriteLine(Report.SpikeTable(r.SpikesPerSample, r.FiringRate));
+            Console.WriteLine(Report.SpikeTable(r.SpikesPerSample, r.FiringRate, r.FiringRatePerStep));
             Console.WriteLine(Report.ConfusionMatrix(r.Confusion, state.ClassNames));
             return 0;
         }

@@ -36,6 +36,9 @@ public class TrainingOptions
     [Option("cache", HelpText = "Folder for the preprocessed frame caches (default: $AIA_CACHE, else ./data/cache).")]
     public string? Cache { get; set; }
 
+    [Option("skip-bad", HelpText = "Leave out (and list) corrupt or truncated event files instead of stopping.")]
+    public bool SkipBad { get; set; }
+
     [Option("model", HelpText = "small (default), vggsnn (the paper's VGG-9), a spec like 64,128,A,256,A, or a JSON file.")]
     public string? Model { get; set; }
 
@@ -157,6 +160,7 @@ public class TrainingOptions
         Dataset = Dataset ?? Defaults.Dataset,
         Root = Root,
         Cache = Cache,
+        SkipBad = SkipBad,
         Model = Model ?? Defaults.Model,
         Neuron = Neuron ?? Defaults.Neuron,
         Surrogate = Surrogate ?? Defaults.Surrogate,
@@ -207,10 +211,11 @@ public static class TrainCommand
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        RunFolder? created = null;
         try
         {
             var config = o.ToConfig();
-            var run = resume is not null ? RunFolder.Open(resume) : RunFolder.Create(o.Out, o.Name ?? RunFolder.DefaultName(config));
+            var run = resume is not null ? RunFolder.Open(resume) : created = RunFolder.Create(o.Out, o.Name ?? RunFolder.DefaultName(config));
             runFolder = run.Root;
             using var log = Logging.ForRun(run.Log, o.Quiet);
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
@@ -230,6 +235,9 @@ public static class TrainCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            // A new run that failed before its first checkpoint leaves nothing worth keeping (the error was printed).
+            if (created is not null && !File.Exists(created.Last))
+                Directory.Delete(created.Root, recursive: true);
         }
     }
 }

@@ -57,6 +57,22 @@ public static class Plots
         plot.SavePng(path, Width, Height);
     }
 
+    /// <summary>Firing rate against time step, one line per spiking layer.</summary>
+    public static void FiringRateOverTime(IReadOnlyDictionary<string, double[]> rates, string path, string title = "Firing rate per time step")
+    {
+        var plot = new Plot();
+        foreach (var (layer, r) in rates)
+        {
+            var s = plot.Add.Scatter(Enumerable.Range(0, r.Length).Select(t => (double)t).ToArray(), r);
+            s.LegendText = layer;
+        }
+        plot.Title(title);
+        plot.XLabel("time step t");
+        plot.YLabel("spikes per neuron");
+        plot.ShowLegend();
+        plot.SavePng(path, Width, Height);
+    }
+
     /// <summary>
     /// Overlaid weight histograms (density), e.g. initial vs trained weights, or LIF vs AIA (the paper's Fig. 3a:
     /// AIA moves weights away from 0).

@@ -48,24 +48,30 @@ public static class Evaluator
         }
         int correct = 0;
         for (int c = 0; c < classes; c++) correct += confusion[c, c];
-        var (spikes, rates) = SpikeSummary(layers, samples);
-        return new EvalResult(samples, lossSum.ToArray()[0] / samples, (double)correct / samples, confusion, spikes, rates);
+        var summary = SpikeSummary(layers, samples);
+        return new EvalResult(samples, lossSum.ToArray()[0] / samples, (double)correct / samples, confusion,
+            summary.SpikesPerSample, summary.FiringRate, summary.FiringRatePerStep);
     }
 
-    /// <summary>Spikes per sample and firing rate of each layer since its statistics were last reset, then resets them.</summary>
-    public static (Dictionary<string, double> SpikesPerSample, Dictionary<string, double> FiringRate) SpikeSummary(
-        IEnumerable<(string Name, Nn.Neurons.SpikingNeuron Neuron)> layers, long samples)
+    /// <summary>
+    /// Spikes per sample, firing rate and firing rate per time step of each layer since its statistics were last
+    /// reset, then resets them.
+    /// </summary>
+    public static (Dictionary<string, double> SpikesPerSample, Dictionary<string, double> FiringRate, Dictionary<string, double[]> FiringRatePerStep)
+        SpikeSummary(IEnumerable<(string Name, Nn.Neurons.SpikingNeuron Neuron)> layers, long samples)
     {
         var spikes = new Dictionary<string, double>();
         var rates = new Dictionary<string, double>();
+        var perStep = new Dictionary<string, double[]>();
         foreach (var (name, neuron) in layers)
         {
             var counts = neuron.Statistics.Read();
             neuron.Statistics.Reset();
             spikes[name] = samples == 0 ? 0 : (double)counts.Total / samples;
             rates[name] = counts.FiringRate;
+            perStep[name] = Enumerable.Range(0, counts.PerStep.Length).Select(counts.FiringRateAt).ToArray();
         }
-        return (spikes, rates);
+        return (spikes, rates, perStep);
     }
 
     private static int ArgMax(ReadOnlySpan<float> v)

@@ -250,7 +250,7 @@ public sealed class Trainer : IDisposable
             "Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P2} | {Split} loss {Loss:F4} acc {Acc:P2} | {Rate:F1} samples/s, {StepMs:F1} ms/step, lr {Lr:G3}, peak {Mem:F0} MiB{Best}",
             epoch, c.Epochs, row.TrainLoss, row.TrainAccuracy, val is null ? "test" : "val", val?.Loss ?? test.Loss, selection,
             row.SamplesPerSecond, row.StepMs, row.LearningRate, row.PeakMemoryMiB, best ? " (best)" : "");
-        DrawPlots(row);
+        DrawPlots(row, test);
         return row;
     }
 
@@ -281,7 +281,7 @@ public sealed class Trainer : IDisposable
             DropoutSteps = Model.Modules().Where(m => m.Module is Nn.Dropout).ToDictionary(m => m.Name, m => ((Nn.Dropout)m.Module).Step),
         });
 
-    private void DrawPlots(EpochMetrics row)
+    private void DrawPlots(EpochMetrics row, EvalResult test)
     {
         try
         {
@@ -290,6 +290,7 @@ public sealed class Trainer : IDisposable
             Plots.SpikesPerLayer(names,
                 [("train", names.Select(n => row.SpikesPerSample[n]).ToArray()), ("test", names.Select(n => row.TestSpikesPerSample.GetValueOrDefault(n)).ToArray())],
                 Path.Combine(run.Plots, "spikes.png"), $"Spikes per sample per layer, epoch {row.Epoch}");
+            Plots.FiringRateOverTime(test.FiringRatePerStep, Path.Combine(run.Plots, "firing_rate.png"), $"Firing rate per time step (test), epoch {row.Epoch}");
             var initial = Safetensors.Read(run.Initial).Tensors;
             var weightNames = Model.Weights().Select(w => w.Name).ToList();
             Plots.WeightHistograms(

@@ -13,6 +13,8 @@ public sealed record TrainingConfig
     public string? Root { get; init; }
     /// <summary>Where frame caches are kept (null: $AIA_CACHE, else data/cache under the current directory).</summary>
     public string? Cache { get; init; }
+    /// <summary>Leave out (and list) event files that cannot be read instead of stopping.</summary>
+    public bool SkipBad { get; init; }
     /// <summary>Model preset (<c>small</c>, <c>vggsnn</c>) or a layer spec such as <c>64,128,A,256,A</c>.</summary>
     public string Model { get; init; } = "small";
     /// <summary>Neuron type: lif, if, plif, aia, cached-aia.</summary>

@@ -20,6 +20,7 @@ public sealed record TrainingData(FrameDataset Train, FrameDataset Test, IDispos
             Limit = c.LimitPerClass,
             Progress = progress,
             CacheDirectory = c.Cache,
+            SkipBad = c.SkipBad,
         });
         return new TrainingData(splits.Train, splits.Test, splits);
     }

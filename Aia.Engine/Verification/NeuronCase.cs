@@ -1,3 +1,4 @@
+using Aia.Engine.Models;
 using Aia.Engine.Autodiff;
 using Aia.Engine.Nn.Neurons;
 using Aia.Engine.Ops;
@@ -58,14 +59,7 @@ public sealed record NeuronCase(NeuronKind Kind, Shape Shape, NeuronOptions Opti
     /// <summary>A new layer of <see cref="Kind"/> on <paramref name="device"/> holding <see cref="Parameter"/>.</summary>
     public SpikingNeuron CreateLayer(Device device)
     {
-        SpikingNeuron layer = Kind switch
-        {
-            NeuronKind.Lif => new LifNeuron(Options),
-            NeuronKind.If => new IfNeuron(Options),
-            NeuronKind.Plif => new PlifNeuron(device, Options),
-            NeuronKind.Aia => new AiaNeuron(Options),
-            _ => new CachedAiaNeuron(device, Shape[2], Options),
-        };
+        var layer = SpikingNetwork.CreateNeuron(device, Kind, Shape[2], Options);
         foreach (var (_, p) in layer.NamedParameters())
             p.CopyFrom(Parameter);
         return layer;

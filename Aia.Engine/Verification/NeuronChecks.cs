@@ -1,3 +1,4 @@
+using Aia.Engine.Models;
 using Aia.Engine.Autodiff;
 using Aia.Engine.Nn.Neurons;
 using Aia.Engine.Runtime;
@@ -18,7 +19,7 @@ public static class NeuronChecks
         var options = new NeuronOptions();
         foreach (var kind in new[] { NeuronKind.Lif, NeuronKind.Plif, NeuronKind.Aia, NeuronKind.CachedAia })
         {
-            string name = "neuron." + (kind == NeuronKind.CachedAia ? "cached-aia" : kind.ToString().ToLowerInvariant());
+            string name = "neuron." + kind.Name();
             var input = new Lazy<NeuronCase>(() => NeuronCase.Random(kind, shape, options, (ulong)kind + 11, quantized: true));
             yield return new KernelCheck(name + ".forward", shape.ToString(), d =>
                 GradCheck.Compare(input.Value.Run(d).Spikes, input.Value.ReferenceForward().Spikes, 0, 0));

@@ -1,3 +1,4 @@
+using Aia.Engine.Models;
 using Aia.Engine.Autodiff;
 using Aia.Engine.Nn.Neurons;
 using Aia.Engine.Runtime;

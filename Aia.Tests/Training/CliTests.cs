@@ -51,6 +51,24 @@ public sealed class CliTests
     }
 
     [Test]
+    public void AMissingDatasetFolderIsNamedAndLeavesNoRunBehind()
+    {
+        var dir = Directory.CreateTempSubdirectory("aia-cli-").FullName;
+        try
+        {
+            string root = Path.Combine(dir, "no-such-folder"), runs = Path.Combine(dir, "runs");
+            var (code, _, err) = Run("train", "--dataset", "cifar10-dvs", "--root", root, "--out", runs, "--device", "cpu", "--quiet");
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(err, Does.Contain(root));
+            Assert.That(Directory.Exists(runs) ? Directory.GetDirectories(runs) : [], Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Test]
     public void ResumingAFolderWithoutACheckpointFails()
     {
         var dir = Directory.CreateTempSubdirectory("aia-cli-").FullName;

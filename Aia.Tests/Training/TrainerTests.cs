@@ -40,7 +40,8 @@ public sealed class TrainerTests
         Assert.That(rows[^1].SpikesPerSample.Keys, Is.EqualTo(new[] { "features.1" }));
         Assert.That(rows[^1].SpikesPerSample["features.1"], Is.GreaterThan(0));
         foreach (var f in new[] { run.Last, run.Best, run.Initial, run.Config, Path.Combine(run.Root, "metrics.csv"),
-                     Path.Combine(run.Plots, "loss.png"), Path.Combine(run.Plots, "accuracy.png"), Path.Combine(run.Plots, "spikes.png"), Path.Combine(run.Plots, "weights.png") })
+                     Path.Combine(run.Plots, "loss.png"), Path.Combine(run.Plots, "accuracy.png"), Path.Combine(run.Plots, "spikes.png"), Path.Combine(run.Plots, "weights.png"),
+                     Path.Combine(run.Plots, "firing_rate.png") })
             Assert.That(File.Exists(f), f);
     }
 

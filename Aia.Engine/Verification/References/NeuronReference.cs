@@ -1,3 +1,4 @@
+using Aia.Engine.Models;
 using System.Numerics;
 using Aia.Engine.Nn.Neurons;
 
