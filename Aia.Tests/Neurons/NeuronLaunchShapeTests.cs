@@ -2,6 +2,7 @@ using Aia.Engine.Autodiff;
 using Aia.Engine.Nn.Neurons;
 using Aia.Engine.Ops;
 using Aia.Engine.Runtime;
+using Aia.Engine.Models;
 using Aia.Engine.Verification;
 using Aia.Kernels.Neurons;
 using Aia.Tests.Support;
