@@ -63,12 +63,7 @@ public static class BatchNormKernels
         float count = g.Count;
         for (int c = GridStride.Start; c < g.Channels; c += step)
         {
-            float sum = 0f, squares = 0f;
-            for (int k = 0; k < g.Chunks; k++)
-            {
-                sum += partials[2 * (c * g.Chunks + k)];
-                squares += partials[2 * (c * g.Chunks + k) + 1];
-            }
+            var (sum, squares) = SumChunks(partials, c, g.Chunks);
             float shifted = sum / count;
             float variance = squares / count - shifted * shifted;
             if (variance < 0f)
@@ -171,12 +166,7 @@ public static class BatchNormKernels
         float count = g.Count;
         for (int c = GridStride.Start; c < g.Channels; c += step)
         {
-            float sum = 0f, product = 0f;
-            for (int k = 0; k < g.Chunks; k++)
-            {
-                sum += partials[2 * (c * g.Chunks + k)];
-                product += partials[2 * (c * g.Chunks + k) + 1];
-            }
+            var (sum, product) = SumChunks(partials, c, g.Chunks);
             float s = invStd[c];
             float sumXhat = product * s;
             dgamma[c] = accumulateGamma != 0 ? dgamma[c] + sumXhat : sumXhat;
@@ -240,5 +230,17 @@ public static class BatchNormKernels
             partials[2 * item] = first;
             partials[2 * item + 1] = second;
         }
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s two sums over its chunk partials (pairs), added in chunk order.</summary>
+    private static (float First, float Second) SumChunks(ArrayView<float> partials, int c, int chunks)
+    {
+        float first = 0f, second = 0f;
+        for (int k = 0; k < chunks; k++)
+        {
+            first += partials[2 * (c * chunks + k)];
+            second += partials[2 * (c * chunks + k) + 1];
+        }
+        return (first, second);
     }
 }

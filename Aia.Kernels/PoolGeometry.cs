@@ -25,6 +25,16 @@ public readonly record struct PoolGeometry(
     /// <summary>Number of input elements.</summary>
     public int InputLength => Planes * InH * InW;
 
+    /// <summary>
+    /// The plane of output <paramref name="o"/> and the position oh * StrideH * InW + ow * StrideW, within that
+    /// plane, of the top-left cell of its window.
+    /// </summary>
+    public (int Plane, int Origin) Window(int o)
+    {
+        int ow = o % OutW, rest = o / OutW, oh = rest % OutH;
+        return (rest / OutH, oh * StrideH * InW + ow * StrideW);
+    }
+
     /// <summary>Whether no two windows share a cell (stride &gt;= kernel in both directions).</summary>
     public bool Disjoint => StrideH >= KernelH && StrideW >= KernelW;
 

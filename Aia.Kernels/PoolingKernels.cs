@@ -24,9 +24,8 @@ public static class PoolingKernels
         for (var i = new BlockedGridStride(g.OutputLength, g.Block); i.Valid; i.Next())
         {
             int o = i.Index;
-            int ow = o % g.OutW, rest = o / g.OutW;
-            int oh = rest % g.OutH, plane = rest / g.OutH;
-            int row = (plane * g.InH + oh * g.StrideH) * g.InW + ow * g.StrideW;
+            var (plane, origin) = g.Window(o);
+            int row = plane * g.InH * g.InW + origin;
             float s = 0f;
             for (int kh = 0; kh < g.KernelH; kh++, row += g.InW)
             {
@@ -74,9 +73,8 @@ public static class PoolingKernels
         for (var i = new BlockedGridStride(g.OutputLength, g.Block); i.Valid; i.Next())
         {
             int o = i.Index;
-            int ow = o % g.OutW, rest = o / g.OutW;
-            int oh = rest % g.OutH, plane = rest / g.OutH;
-            int row = (plane * g.InH + oh * g.StrideH) * g.InW + ow * g.StrideW;
+            var (plane, origin) = g.Window(o);
+            int row = plane * g.InH * g.InW + origin;
             float v = dy[o] * inverseArea;
             for (int kh = 0; kh < g.KernelH; kh++, row += g.InW)
             {
@@ -95,10 +93,8 @@ public static class PoolingKernels
         int step = GridStride.Step;
         for (int o = GridStride.Start; o < g.OutputLength; o += step)
         {
-            int ow = o % g.OutW, rest = o / g.OutW;
-            int oh = rest % g.OutH, plane = rest / g.OutH;
+            var (plane, position) = g.Window(o);
             int planeStart = plane * g.InH * g.InW;
-            int position = oh * g.StrideH * g.InW + ow * g.StrideW;
             float best = x[planeStart + position];
             int bestPosition = position;
             for (int kh = 0; kh < g.KernelH; kh++)
@@ -128,10 +124,8 @@ public static class PoolingKernels
         int step = GridStride.Step;
         for (int o = GridStride.Start; o < g.OutputLength; o += step)
         {
-            int ow = o % g.OutW, rest = o / g.OutW;
-            int oh = rest % g.OutH, plane = rest / g.OutH;
-            int planeStart = plane * g.InH * g.InW;
-            int position = oh * g.StrideH * g.InW + ow * g.StrideW, best = argmax[o];
+            var (plane, position) = g.Window(o);
+            int planeStart = plane * g.InH * g.InW, best = argmax[o];
             float v = dy[o];
             for (int kh = 0; kh < g.KernelH; kh++, position += g.InW)
             {

@@ -90,20 +90,7 @@ public sealed class ConvolutionTests
     {
         var g = c.Geometry;
         double[][] inputs = data.B is null ? [data.X, data.W] : [data.X, data.W, data.B];
-        return GradCheck.Numeric(v => Dot(data.Dy, ConvolutionReference.Forward(v[0], v[1], v.Length > 2 ? v[2] : null, g)), inputs);
-    }
-
-    private static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
-
-    private static void AssertClose(float[] actual, double[] expected, string what, double atol = 1e-4, double rtol = 1e-4)
-    {
-        var cmp = GradCheck.Compare(actual, expected, atol, rtol);
-        Assert.That(cmp.Passed, $"{what}: {cmp}");
+        return GradCheck.Numeric(v => TestData.Dot(data.Dy, ConvolutionReference.Forward(v[0], v[1], v.Length > 2 ? v[2] : null, g)), inputs);
     }
 
     [TestCaseSource(nameof(Cases))]
@@ -117,11 +104,11 @@ public sealed class ConvolutionTests
         var b = data.B is null ? null : Upload(D, data.B, c.Out);
         var y = Convolution.Conv2d(x, w, b, c.Stride, c.Pad);
         Assert.That(y.Shape, Is.EqualTo(new Shape(c.Batch, c.Out, g.OutHeight, g.OutWidth)));
-        AssertClose(y.ToArray(), expected, "planned tiling");
+        TestData.AssertClose(y.ToArray(), expected, "planned tiling");
         foreach (var t in Tilings(g.OutChannels, g.Batch * g.OutPlane, g.Patch))
         {
             Convolution.Forward(D, x.View, w.View, b?.View, y.View, g, t);
-            AssertClose(y.ToArray(), expected, $"tiling {t}");
+            TestData.AssertClose(y.ToArray(), expected, $"tiling {t}");
         }
     }
 
@@ -138,22 +125,22 @@ public sealed class ConvolutionTests
         if (b is not null) b.RequiresGrad = true;
         var dy = Upload(D, data.Dy, c.Batch, c.Out, g.OutHeight, g.OutWidth);
         D.Tape.Backward(Reduction.Sum(Elementwise.Multiply(Convolution.Conv2d(x, w, b, c.Stride, c.Pad), dy)));
-        AssertClose(x.Grad!.ToArray(), numeric[0], "dx", 1e-4, 1e-3);
-        AssertClose(w.Grad!.ToArray(), numeric[1], "dw", 1e-4, 1e-3);
+        TestData.AssertClose(x.Grad!.ToArray(), numeric[0], "dx", 1e-4, 1e-3);
+        TestData.AssertClose(w.Grad!.ToArray(), numeric[1], "dw", 1e-4, 1e-3);
         if (b is not null)
-            AssertClose(b.Grad!.ToArray(), numeric[2], "db", 1e-4, 1e-3);
+            TestData.AssertClose(b.Grad!.ToArray(), numeric[2], "db", 1e-4, 1e-3);
 
         var dx = Tensor.Empty(D, x.Shape);
         var dw = Tensor.Empty(D, w.Shape);
         foreach (var t in Tilings(g.InChannels, g.Batch * g.InPlane, g.OutChannels * g.Taps))
         {
             Convolution.BackwardData(D, dy.View, w.View, dx.View, g, accumulate: false, t);
-            AssertClose(dx.ToArray(), numeric[0], $"dx {t}", 1e-4, 1e-3);
+            TestData.AssertClose(dx.ToArray(), numeric[0], $"dx {t}", 1e-4, 1e-3);
         }
         foreach (var t in Tilings(g.OutChannels, g.Patch, g.Batch * g.OutPlane, split: true))
         {
             Convolution.BackwardWeight(D, dy.View, x.View, dw.View, g, accumulate: false, t);
-            AssertClose(dw.ToArray(), numeric[1], $"dw {t}", 1e-4, 1e-3);
+            TestData.AssertClose(dw.ToArray(), numeric[1], $"dw {t}", 1e-4, 1e-3);
         }
     }
 
@@ -165,13 +152,13 @@ public sealed class ConvolutionTests
             var g = c.Geometry;
             var data = Inputs(c, 31);
             var numeric = NumericGradients(c, data);
-            AssertClose(Array.ConvertAll(ConvolutionReference.BackwardData(data.Dy, data.W, g), v => (float)v), numeric[0], $"dx {c}", 1e-5, 1e-5);
+            TestData.AssertClose(Array.ConvertAll(ConvolutionReference.BackwardData(data.Dy, data.W, g), v => (float)v), numeric[0], $"dx {c}", 1e-5, 1e-5);
             var gathered = new float[numeric[0].Length];
             for (int i = 0; i < gathered.Length; i++)
                 gathered[i] = (float)ConvolutionReference.InputGradientAt(data.Dy, data.W, g, i);
-            AssertClose(gathered, numeric[0], $"dx gathered {c}", 1e-5, 1e-5);
-            AssertClose(Array.ConvertAll(ConvolutionReference.BackwardWeight(data.Dy, data.X, g), v => (float)v), numeric[1], $"dw {c}", 1e-5, 1e-5);
-            AssertClose(Array.ConvertAll(ConvolutionReference.BiasGradient(data.Dy, g), v => (float)v), numeric[2], $"db {c}", 1e-5, 1e-5);
+            TestData.AssertClose(gathered, numeric[0], $"dx gathered {c}", 1e-5, 1e-5);
+            TestData.AssertClose(Array.ConvertAll(ConvolutionReference.BackwardWeight(data.Dy, data.X, g), v => (float)v), numeric[1], $"dw {c}", 1e-5, 1e-5);
+            TestData.AssertClose(Array.ConvertAll(ConvolutionReference.BiasGradient(data.Dy, g), v => (float)v), numeric[2], $"db {c}", 1e-5, 1e-5);
         }
     }
 
@@ -198,14 +185,14 @@ public sealed class ConvolutionTests
         D.Tape.Backward(loss);
 
         double Loss(double[][] p) =>
-            Dot(d1.Dy, ConvolutionReference.Forward(p[0], p[1], p[3], g)) +
-            Dot(d2.Dy, ConvolutionReference.Forward(p[0], p[2], p[3], g)) +
-            Dot(d3.Dy, ConvolutionReference.Forward(d2.X, p[1], null, g));
+            TestData.Dot(d1.Dy, ConvolutionReference.Forward(p[0], p[1], p[3], g)) +
+            TestData.Dot(d2.Dy, ConvolutionReference.Forward(p[0], p[2], p[3], g)) +
+            TestData.Dot(d3.Dy, ConvolutionReference.Forward(d2.X, p[1], null, g));
         var numeric = GradCheck.Numeric(Loss, [d1.X, d1.W, d2.W, d1.B!]);
-        AssertClose(x.Grad!.ToArray(), numeric[0], "dx", 1e-4, 1e-3);
-        AssertClose(w.Grad!.ToArray(), numeric[1], "dw", 1e-4, 1e-3);
-        AssertClose(v.Grad!.ToArray(), numeric[2], "dv", 1e-4, 1e-3);
-        AssertClose(b.Grad!.ToArray(), numeric[3], "db", 1e-4, 1e-3);
+        TestData.AssertClose(x.Grad!.ToArray(), numeric[0], "dx", 1e-4, 1e-3);
+        TestData.AssertClose(w.Grad!.ToArray(), numeric[1], "dw", 1e-4, 1e-3);
+        TestData.AssertClose(v.Grad!.ToArray(), numeric[2], "dv", 1e-4, 1e-3);
+        TestData.AssertClose(b.Grad!.ToArray(), numeric[3], "db", 1e-4, 1e-3);
     }
 
     [Test]
@@ -224,7 +211,7 @@ public sealed class ConvolutionTests
         var expected = ConvolutionReference.BackwardWeight(data.Dy, data.X, g);
         for (int i = 0; i < expected.Length; i++) expected[i] += prior[i];
         var first = dw.ToArray();
-        AssertClose(first, expected, "prior + dw");
+        TestData.AssertClose(first, expected, "prior + dw");
 
         dw.CopyFrom(prior);
         Convolution.BackwardWeight(D, dy.View, x.View, dw.View, g, accumulate: true, t);
@@ -257,20 +244,20 @@ public sealed class ConvolutionTests
             foreach (var t in Tilings(g.OutChannels, g.Batch * g.OutPlane, g.Patch))
             {
                 Convolution.Forward(device, x.View, w.View, b.View, y.View, g, t);
-                AssertClose(y.ToArray(), expectedY, $"y {c} {t}");
+                TestData.AssertClose(y.ToArray(), expectedY, $"y {c} {t}");
             }
             foreach (var t in Tilings(g.InChannels, g.Batch * g.InPlane, g.OutChannels * g.Taps))
             {
                 Convolution.BackwardData(device, dy.View, w.View, dx.View, g, accumulate: false, t);
-                AssertClose(dx.ToArray(), expectedDx, $"dx {c} {t}");
+                TestData.AssertClose(dx.ToArray(), expectedDx, $"dx {c} {t}");
             }
             foreach (var t in Tilings(g.OutChannels, g.Patch, g.Batch * g.OutPlane, split: true))
             {
                 Convolution.BackwardWeight(device, dy.View, x.View, dw.View, g, accumulate: false, t);
-                AssertClose(dw.ToArray(), expectedDw, $"dw {c} {t}");
+                TestData.AssertClose(dw.ToArray(), expectedDw, $"dw {c} {t}");
             }
             GemmLaunch.BiasGradient(device, dy.View, db.View, g.Batch, g.OutChannels, g.OutPlane, accumulate: false);
-            AssertClose(db.ToArray(), ConvolutionReference.BiasGradient(data.Dy, g), $"db {c}");
+            TestData.AssertClose(db.ToArray(), ConvolutionReference.BiasGradient(data.Dy, g), $"db {c}");
         }
     }
 
@@ -287,10 +274,10 @@ public sealed class ConvolutionTests
         Assert.That(y5.Shape, Is.EqualTo(new Shape(2, 3, 4, 4, 4)));
         var w = TestData.ToDouble(conv.Weight.ToArray());
         var expected = ConvolutionReference.Forward(data.X, w, TestData.ToDouble(conv.Bias!.ToArray()), c.Geometry);
-        AssertClose(y5.ToArray(), expected, "[T, N, C, H, W]");
+        TestData.AssertClose(y5.ToArray(), expected, "[T, N, C, H, W]");
         var y4 = conv.Forward(Upload(D, data.X, 6, 3, 7, 8));
         Assert.That(y4.Shape, Is.EqualTo(new Shape(6, 4, 4, 4)));
-        AssertClose(y4.ToArray(), expected, "[B, C, H, W]");
+        TestData.AssertClose(y4.ToArray(), expected, "[B, C, H, W]");
         D.Tape.Clear();
     }
 

@@ -55,19 +55,6 @@ public sealed class LinearTests
     private static Tensor Upload(double[] data, params int[] shape) =>
         Tensor.FromArray(D, new Shape(shape), Array.ConvertAll(data, v => (float)v));
 
-    private static double Dot(double[] a, double[] b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        return s;
-    }
-
-    private static void AssertClose(float[] actual, double[] expected, string what, double atol = 1e-4, double rtol = 1e-4)
-    {
-        var cmp = GradCheck.Compare(actual, expected, atol, rtol);
-        Assert.That(cmp.Passed, $"{what}: {cmp}");
-    }
-
     [TestCaseSource(nameof(Cases))]
     public void ForwardMatchesReference(Case c)
     {
@@ -78,11 +65,11 @@ public sealed class LinearTests
         var b = data.B is null ? null : Upload(data.B, c.Out);
         var y = MatrixProduct.Linear(x, w, b);
         Assert.That(y.Shape, Is.EqualTo(new Shape([.. c.Lead, c.Out])));
-        AssertClose(y.ToArray(), expected, "planned tiling");
+        TestData.AssertClose(y.ToArray(), expected, "planned tiling");
         foreach (var t in Tilings(c.Out, c.Rows, c.In))
         {
             MatrixProduct.Forward(D, x.View, w.View, b?.View, y.View, c.Rows, c.In, c.Out, t);
-            AssertClose(y.ToArray(), expected, $"tiling {t}");
+            TestData.AssertClose(y.ToArray(), expected, $"tiling {t}");
         }
     }
 
@@ -91,7 +78,7 @@ public sealed class LinearTests
     {
         var data = Inputs(c, 21);
         double[][] inputs = data.B is null ? [data.X, data.W] : [data.X, data.W, data.B];
-        var numeric = GradCheck.Numeric(v => Dot(data.Dy, GemmReference.Linear(v[0], v[1], v.Length > 2 ? v[2] : null, c.Rows, c.In, c.Out)), inputs);
+        var numeric = GradCheck.Numeric(v => TestData.Dot(data.Dy, GemmReference.Linear(v[0], v[1], v.Length > 2 ? v[2] : null, c.Rows, c.In, c.Out)), inputs);
         var x = Upload(data.X, [.. c.Lead, c.In]);
         var w = Upload(data.W, c.Out, c.In);
         var b = data.B is null ? null : Upload(data.B, c.Out);
@@ -99,24 +86,24 @@ public sealed class LinearTests
         if (b is not null) b.RequiresGrad = true;
         var dy = Upload(data.Dy, [.. c.Lead, c.Out]);
         D.Tape.Backward(Reduction.Sum(Elementwise.Multiply(MatrixProduct.Linear(x, w, b), dy)));
-        AssertClose(x.Grad!.ToArray(), numeric[0], "dx", 1e-4, 1e-3);
-        AssertClose(w.Grad!.ToArray(), numeric[1], "dw", 1e-4, 1e-3);
+        TestData.AssertClose(x.Grad!.ToArray(), numeric[0], "dx", 1e-4, 1e-3);
+        TestData.AssertClose(w.Grad!.ToArray(), numeric[1], "dw", 1e-4, 1e-3);
         if (b is not null)
-            AssertClose(b.Grad!.ToArray(), numeric[2], "db", 1e-4, 1e-3);
+            TestData.AssertClose(b.Grad!.ToArray(), numeric[2], "db", 1e-4, 1e-3);
 
-        AssertClose(Array.ConvertAll(GemmReference.LinearBackwardData(data.Dy, data.W, c.Rows, c.In, c.Out), v => (float)v), numeric[0], "reference dx", 1e-6, 1e-6);
-        AssertClose(Array.ConvertAll(GemmReference.LinearBackwardWeight(data.Dy, data.X, c.Rows, c.In, c.Out), v => (float)v), numeric[1], "reference dw", 1e-6, 1e-6);
+        TestData.AssertClose(Array.ConvertAll(GemmReference.LinearBackwardData(data.Dy, data.W, c.Rows, c.In, c.Out), v => (float)v), numeric[0], "reference dx", 1e-6, 1e-6);
+        TestData.AssertClose(Array.ConvertAll(GemmReference.LinearBackwardWeight(data.Dy, data.X, c.Rows, c.In, c.Out), v => (float)v), numeric[1], "reference dw", 1e-6, 1e-6);
         var dx = Tensor.Empty(D, x.Shape);
         var dw = Tensor.Empty(D, w.Shape);
         foreach (var t in Tilings(c.In, c.Rows, c.Out))
         {
             MatrixProduct.BackwardData(D, dy.View, w.View, dx.View, c.Rows, c.In, c.Out, accumulate: false, t);
-            AssertClose(dx.ToArray(), numeric[0], $"dx {t}", 1e-4, 1e-3);
+            TestData.AssertClose(dx.ToArray(), numeric[0], $"dx {t}", 1e-4, 1e-3);
         }
         foreach (var t in Tilings(c.Out, c.In, c.Rows, split: true))
         {
             MatrixProduct.BackwardWeight(D, dy.View, x.View, dw.View, c.Rows, c.In, c.Out, accumulate: false, t);
-            AssertClose(dw.ToArray(), numeric[1], $"dw {t}", 1e-4, 1e-3);
+            TestData.AssertClose(dw.ToArray(), numeric[1], $"dw {t}", 1e-4, 1e-3);
         }
     }
 
@@ -141,14 +128,14 @@ public sealed class LinearTests
 
         var ones = Enumerable.Repeat(1.0, c.Rows * c.Out).ToArray();
         double Loss(double[][] p) =>
-            Dot(d1.Dy, GemmReference.Linear(p[0], p[1], p[3], c.Rows, c.In, c.Out)) +
-            Dot(d2.Dy, GemmReference.Linear(p[0], p[2], p[3], c.Rows, c.In, c.Out)) +
-            Dot(ones, GemmReference.Linear(p[0], p[1], null, c.Rows, c.In, c.Out));
+            TestData.Dot(d1.Dy, GemmReference.Linear(p[0], p[1], p[3], c.Rows, c.In, c.Out)) +
+            TestData.Dot(d2.Dy, GemmReference.Linear(p[0], p[2], p[3], c.Rows, c.In, c.Out)) +
+            TestData.Dot(ones, GemmReference.Linear(p[0], p[1], null, c.Rows, c.In, c.Out));
         var numeric = GradCheck.Numeric(Loss, [d1.X, d1.W, d2.W, d1.B!]);
-        AssertClose(x.Grad!.ToArray(), numeric[0], "dx", 1e-4, 1e-3);
-        AssertClose(w.Grad!.ToArray(), numeric[1], "dw", 1e-4, 1e-3);
-        AssertClose(v.Grad!.ToArray(), numeric[2], "dv", 1e-4, 1e-3);
-        AssertClose(b.Grad!.ToArray(), numeric[3], "db", 1e-4, 1e-3);
+        TestData.AssertClose(x.Grad!.ToArray(), numeric[0], "dx", 1e-4, 1e-3);
+        TestData.AssertClose(w.Grad!.ToArray(), numeric[1], "dw", 1e-4, 1e-3);
+        TestData.AssertClose(v.Grad!.ToArray(), numeric[2], "dv", 1e-4, 1e-3);
+        TestData.AssertClose(b.Grad!.ToArray(), numeric[3], "db", 1e-4, 1e-3);
     }
 
     [Test]
@@ -168,7 +155,7 @@ public sealed class LinearTests
         var y = layer.Forward(x);
         Assert.That(y.Shape, Is.EqualTo(new Shape(5, 2, 10)));
         var expected = GemmReference.Linear(TestData.ToDouble(x.ToArray()), TestData.ToDouble(w), TestData.ToDouble(layer.Bias.ToArray()), 10, 64, 10);
-        AssertClose(y.ToArray(), expected, "[T, N, F]");
+        TestData.AssertClose(y.ToArray(), expected, "[T, N, F]");
         D.Tape.Clear();
         Assert.Throws<ArgumentNullException>(() => _ = new Linear(D, 4, 2));
     }
