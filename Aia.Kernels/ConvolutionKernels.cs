@@ -8,7 +8,8 @@ namespace Aia.Kernels;
 /// 2-D convolution (NCHW, any kernel size, stride and padding) as three implicit GEMMs on <see cref="GemmTile"/>,
 /// the im2col gathers done while staging the operands in shared memory. Launch each with the
 /// <see cref="GemmTiling"/> it is given, its <see cref="GemmTiling.SharedFloats"/> of dynamic shared memory and
-/// at most <see cref="GemmTiling.TileCount"/> groups.
+/// at most <see cref="GemmTiling.TileCount"/> groups, instantiated with <see cref="MicrotileProduct"/> on GPUs and
+/// <see cref="VectorTileProduct"/> on the CPU accelerator.
 /// </summary>
 public static class ConvolutionKernels
 {
@@ -16,9 +17,10 @@ public static class ConvolutionKernels
     /// y = w * x (+ bias): M = OutChannels, N = Batch x OutHeight x OutWidth, K = InChannels x KernelHeight x
     /// KernelWidth. <paramref name="bias"/> is read only when <paramref name="hasBias"/> is 1.
     /// </summary>
-    public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
-        ConvGeometry g, GemmTiling t, int hasBias) =>
-        GemmTile.Multiply(
+    public static void Forward<TP>(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
+        ConvGeometry g, GemmTiling t, int hasBias)
+        where TP : struct, ITileProduct =>
+        GemmTile.Multiply<MatrixOperand, InputColumns, PlanesResult, TP>(
             new MatrixOperand(w, g.OutChannels, g.Patch, 1),
             new InputColumns(x, g),
             new PlanesResult(y, g.OutChannels, g.OutPlane, bias, hasBias, 0),
@@ -28,9 +30,10 @@ public static class ConvolutionKernels
     /// dx (+)= w^T * dy as a transposed convolution: M = InChannels, N = Batch x Height x Width,
     /// K = OutChannels x KernelHeight x KernelWidth; taps that fall between stride positions contribute zero.
     /// </summary>
-    public static void BackwardData(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx,
-        ConvGeometry g, GemmTiling t, int accumulate) =>
-        GemmTile.Multiply(
+    public static void BackwardData<TP>(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx,
+        ConvGeometry g, GemmTiling t, int accumulate)
+        where TP : struct, ITileProduct =>
+        GemmTile.Multiply<TransposedWeights, GradientColumns, PlanesResult, TP>(
             new TransposedWeights(w, g),
             new GradientColumns(dy, g),
             new PlanesResult(dx, g.InChannels, g.InPlane, dx, 0, accumulate),
@@ -42,9 +45,10 @@ public static class ConvolutionKernels
     /// <c>dw[split * M * N ...]</c> (a scratch buffer, <paramref name="accumulate"/> 0) for
     /// <see cref="GemmKernels.SumSplits"/>.
     /// </summary>
-    public static void BackwardWeight(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw,
-        ConvGeometry g, GemmTiling t, int accumulate) =>
-        GemmTile.Multiply(
+    public static void BackwardWeight<TP>(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw,
+        ConvGeometry g, GemmTiling t, int accumulate)
+        where TP : struct, ITileProduct =>
+        GemmTile.Multiply<GradientRows, InputRows, MatrixResult, TP>(
             new GradientRows(dy, g),
             new InputRows(x, g),
             new MatrixResult(dw, g.Patch, 1, g.OutChannels * g.Patch, dw, 0, accumulate),

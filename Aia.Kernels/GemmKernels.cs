@@ -11,11 +11,12 @@ public static class GemmKernels
     /// <summary>
     /// C = A B (+ bias per row of C) over strided matrices: A(m, k) = a[m * aStrideM + k * aStrideK],
     /// B(k, n) = b[n * bStrideN + k * bStrideK], C(m, n) = c[split * M * N + m * cStrideM + n * cStrideN].
-    /// Launch like <see cref="ConvolutionKernels.Forward"/>.
+    /// Launch like <see cref="ConvolutionKernels.Forward{TP}"/>.
     /// </summary>
-    public static void Multiply(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> bias,
-        MatrixLayout layout, GemmTiling t) =>
-        GemmTile.Multiply(
+    public static void Multiply<TP>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> bias,
+        MatrixLayout layout, GemmTiling t)
+        where TP : struct, ITileProduct =>
+        GemmTile.Multiply<MatrixOperand, MatrixOperand, MatrixResult, TP>(
             new MatrixOperand(a, t.M, layout.AStrideM, layout.AStrideK),
             new MatrixOperand(b, t.N, layout.BStrideN, layout.BStrideK),
             new MatrixResult(c, layout.CStrideM, layout.CStrideN, t.M * t.N, bias, layout.HasBias, layout.Accumulate),

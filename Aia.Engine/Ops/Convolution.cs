@@ -75,7 +75,7 @@ public static class Convolution
     {
         var t = tiling ?? GemmLaunch.Tiling(d, g.OutChannels, g.Batch * g.OutPlane, g.Patch, allowSplits: false);
         GemmLaunch.RequireSingleSplit(t, "Conv2d forward");
-        d.Launch(ConvolutionKernels.Forward, GemmLaunch.Config(d, t), x, w, bias ?? w, y, g, t, bias is null ? 0 : 1);
+        d.Launch(GemmLaunch.Kernel(d, ConvolutionKernels.Forward<VectorTileProduct>, ConvolutionKernels.Forward<MicrotileProduct>), GemmLaunch.Config(d, t), x, w, bias ?? w, y, g, t, bias is null ? 0 : 1);
     }
 
     /// <summary>dx (+)= the input gradient of the convolution; no tape.</summary>
@@ -84,7 +84,8 @@ public static class Convolution
     {
         var t = tiling ?? GemmLaunch.Tiling(d, g.InChannels, g.Batch * g.InPlane, g.OutChannels * g.Taps, allowSplits: false);
         GemmLaunch.RequireSingleSplit(t, "Conv2d backward-data");
-        d.Launch(ConvolutionKernels.BackwardData, GemmLaunch.Config(d, t), dy, w, dx, g, t, Elementwise.Flag(accumulate));
+        d.Launch(GemmLaunch.Kernel(d, ConvolutionKernels.BackwardData<VectorTileProduct>, ConvolutionKernels.BackwardData<MicrotileProduct>),
+            GemmLaunch.Config(d, t), dy, w, dx, g, t, Elementwise.Flag(accumulate));
     }
 
     /// <summary>dw (+)= the weight gradient of the convolution (split-K where the tiles are few); no tape.</summary>
@@ -92,7 +93,8 @@ public static class Convolution
         bool accumulate, GemmTiling? tiling = null)
     {
         var t = tiling ?? GemmLaunch.Tiling(d, g.OutChannels, g.Patch, g.Batch * g.OutPlane, allowSplits: true);
+        var kernel = GemmLaunch.Kernel(d, ConvolutionKernels.BackwardWeight<VectorTileProduct>, ConvolutionKernels.BackwardWeight<MicrotileProduct>);
         GemmLaunch.WithSplits(d, t, dw, accumulate, (target, acc) =>
-            d.Launch(ConvolutionKernels.BackwardWeight, GemmLaunch.Config(d, t), dy, x, target, g, t, acc));
+            d.Launch(kernel, GemmLaunch.Config(d, t), dy, x, target, g, t, acc));
     }
 }

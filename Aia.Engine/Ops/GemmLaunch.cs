@@ -43,7 +43,15 @@ internal static class GemmLaunch
 
     /// <summary>The launch of a <see cref="GemmTile"/> kernel: one group per tile up to the device's group count.</summary>
     public static KernelConfig Config(Device d, GemmTiling t) =>
-        new(Math.Min(d.GroupCount, t.TileCount), d.GroupSize, SharedMemoryConfig.RequestDynamic<float>(t.SharedFloats(d.GroupSize)));
+        new(Math.Min(d.GroupCount, t.TileCount), d.GroupSize, SharedMemoryConfig.RequestDynamic<float>(t.SharedFloats(d.GroupSize, d.VectorTiles)));
+
+    /// <summary>
+    /// The instantiation of a GEMM kernel for <paramref name="d"/>: <paramref name="vector"/> (with
+    /// <see cref="VectorTileProduct"/>) where <see cref="Device.VectorTiles"/>, else <paramref name="portable"/>
+    /// (with <see cref="MicrotileProduct"/>).
+    /// </summary>
+    public static TKernel Kernel<TKernel>(Device d, TKernel vector, TKernel portable) where TKernel : Delegate =>
+        d.VectorTiles ? vector : portable;
 
     /// <summary>
     /// Runs a product whose result is <paramref name="target"/> (+)=: directly when <paramref name="t"/> has one

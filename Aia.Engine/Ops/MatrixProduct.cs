@@ -69,7 +69,7 @@ public static class MatrixProduct
         var t = tiling ?? GemmLaunch.Tiling(d, outputs, rows, inputs, allowSplits: false);
         GemmLaunch.RequireSingleSplit(t, "Linear forward");
         var layout = new MatrixLayout(inputs, 1, inputs, 1, 1, outputs, bias is null ? 0 : 1, 0);
-        d.Launch(GemmKernels.Multiply, GemmLaunch.Config(d, t), w, x, y, bias ?? w, layout, t);
+        d.Launch(Multiply(d), GemmLaunch.Config(d, t), w, x, y, bias ?? w, layout, t);
     }
 
     /// <summary>dx[r, i] (+)= sum_o w[o, i] dy[r, o] as C(i, r); no tape.</summary>
@@ -79,7 +79,7 @@ public static class MatrixProduct
         var t = tiling ?? GemmLaunch.Tiling(d, inputs, rows, outputs, allowSplits: false);
         GemmLaunch.RequireSingleSplit(t, "Linear backward-data");
         var layout = new MatrixLayout(1, inputs, outputs, 1, 1, inputs, 0, Elementwise.Flag(accumulate));
-        d.Launch(GemmKernels.Multiply, GemmLaunch.Config(d, t), w, dy, dx, w, layout, t);
+        d.Launch(Multiply(d), GemmLaunch.Config(d, t), w, dy, dx, w, layout, t);
     }
 
     /// <summary>dw[o, i] (+)= sum_r dy[r, o] x[r, i] (split-K over the rows where the tiles are few); no tape.</summary>
@@ -88,7 +88,10 @@ public static class MatrixProduct
     {
         var t = tiling ?? GemmLaunch.Tiling(d, outputs, inputs, rows, allowSplits: true);
         GemmLaunch.WithSplits(d, t, dw, accumulate, (target, acc) =>
-            d.Launch(GemmKernels.Multiply, GemmLaunch.Config(d, t), dy, x, target, dy,
+            d.Launch(Multiply(d), GemmLaunch.Config(d, t), dy, x, target, dy,
                 new MatrixLayout(1, outputs, 1, inputs, inputs, 1, 0, acc), t));
     }
+
+    private static Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatrixLayout, GemmTiling> Multiply(Device d) =>
+        GemmLaunch.Kernel(d, GemmKernels.Multiply<VectorTileProduct>, GemmKernels.Multiply<MicrotileProduct>);
 }

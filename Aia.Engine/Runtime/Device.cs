@@ -19,8 +19,9 @@ public sealed partial class Device : IDisposable
     private long persistentBytes;
     private long peakBytes;
 
-    private Device(Context context, Accelerator accelerator, DeviceKind kind, int groupSize)
+    private Device(Context context, Accelerator accelerator, DeviceKind kind, int groupSize, bool vectorTiles = false)
     {
+        VectorTiles = vectorTiles;
         Context = context;
         Accelerator = accelerator;
         Kind = kind;
@@ -42,6 +43,13 @@ public sealed partial class Device : IDisposable
 
     /// <summary>Threads per group of a grid-stride launch.</summary>
     public int GroupSize { get; }
+
+    /// <summary>
+    /// Whether the matrix products (convolutions, linear layers) multiply their tiles with the CPU accelerator's
+    /// vector code (<c>VectorTileProduct</c>) instead of the portable register microtiles; the results are the same
+    /// bit for bit.
+    /// </summary>
+    public bool VectorTiles { get; }
 
     /// <summary>Number of groups of a full grid-stride launch (a few per multiprocessor on GPUs).</summary>
     public int GroupCount => Kind == DeviceKind.Cpu
@@ -74,7 +82,10 @@ public sealed partial class Device : IDisposable
     /// 4 to exercise the cooperative paths of the kernels).</param>
     /// <param name="cpuCores">Simulated multiprocessors of the CPU accelerator (default: processor count).</param>
     /// <param name="profiling">Enables ILGPU profiling markers (GPU-side timing for benchmarks).</param>
-    public static Device Create(DeviceKind kind = DeviceKind.Auto, int cpuThreadsPerGroup = 1, int? cpuCores = null, bool profiling = false)
+    /// <param name="cpuVectorTiles">On the CPU accelerator, multiply GEMM tiles with vector code (see
+    /// <see cref="VectorTiles"/>; false runs the GPUs' portable code, for tests).</param>
+    public static Device Create(DeviceKind kind = DeviceKind.Auto, int cpuThreadsPerGroup = 1, int? cpuCores = null, bool profiling = false,
+        bool cpuVectorTiles = true)
     {
         if (cpuThreadsPerGroup is < 1 or > 64 || (cpuThreadsPerGroup & (cpuThreadsPerGroup - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(cpuThreadsPerGroup), "must be a power of two in 1..64");
@@ -92,7 +103,7 @@ public sealed partial class Device : IDisposable
                     return new Device(context, cl, DeviceKind.OpenCL, Math.Min(256, cl.MaxNumThreadsPerGroup));
                 default:
                     var cpu = context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
-                    return new Device(context, cpu, DeviceKind.Cpu, cpuThreadsPerGroup);
+                    return new Device(context, cpu, DeviceKind.Cpu, cpuThreadsPerGroup, cpuVectorTiles);
             }
         }
         catch

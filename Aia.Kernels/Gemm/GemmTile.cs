@@ -24,11 +24,13 @@ public static class GemmTile
     /// C = A B (or the partial products of each split) over the tiling <paramref name="t"/>; launch with
     /// <see cref="GemmTiling.SharedFloats"/> floats of dynamic shared memory.
     /// </summary>
-    public static void Multiply<TA, TB, TC>(TA a, TB b, TC c, GemmTiling t)
+    public static void Multiply<TA, TB, TC, TP>(TA a, TB b, TC c, GemmTiling t)
         where TA : struct, IGemmOperand
         where TB : struct, IGemmOperand
         where TC : struct, IGemmResult
+        where TP : struct, ITileProduct
     {
+        var product = default(TP);
         var shared = SharedMemory.GetDynamic<float>();
         var quads = shared.Cast<Float4>();
         var blocks = shared.Cast<Float4x4>();
@@ -65,6 +67,13 @@ public static class GemmTile
                     ZeroTail(bChunk, tileN, count, steps * 4, thread, threads);
                 }
                 Group.Barrier();
+                if (product.WholeTile)
+                {
+                    product.Accumulate(shared, tileM, tileN, 4 * chunk * quadsM, 4 * steps, 4 * parkQuads, rows, first ? 1 : 0, thread, threads);
+                    if (last)
+                        StoreParked(c, quads, split, m0, n0, tileM, rows, cols, quadsN, parkQuads, thread, threads);
+                    continue;
+                }
                 for (int u = thread, um = thread / quadsN, un = thread % quadsN; u < units; u += threads)
                 {
                     int mi = um * 4, ni = un * 4;
@@ -146,6 +155,26 @@ public static class GemmTile
                         quads[park + 3 * quadsN] = new Float4(c30, c31, c32, c33);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores the rows of the parked tile that a <see cref="ITileProduct.WholeTile"/> product computed for this
+    /// thread (row quads thread, thread + threads, ...), one 4 x 4 block at a time.
+    /// </summary>
+    private static void StoreParked<TC>(TC c, ArrayView<Float4> quads, int split, int m0, int n0, int tileM, int rows, int cols,
+        int quadsN, int parkQuads, int thread, int threads)
+        where TC : struct, IGemmResult
+    {
+        int height = Math.Min(tileM, rows), width = Math.Min(4 * quadsN, cols);
+        for (int mi = 4 * thread; mi < height; mi += 4 * threads)
+        {
+            for (int ni = 0; ni < width; ni += 4)
+            {
+                int park = parkQuads + mi * quadsN + ni / 4;
+                c.Store(split, m0 + mi, n0 + ni, Math.Min(4, rows - mi), Math.Min(4, cols - ni),
+                    quads[park], quads[park + quadsN], quads[park + 2 * quadsN], quads[park + 3 * quadsN]);
             }
         }
     }

@@ -68,10 +68,11 @@ public readonly struct GemmTiling
 
     /// <summary>
     /// Floats of dynamic shared memory a group of <paramref name="groupSize"/> threads needs: the A and B chunks,
-    /// plus a parking area for the accumulators when a thread owns more than one microtile.
+    /// plus a parking area for the accumulators when a thread owns more than one microtile or the product works
+    /// on the whole tile (<paramref name="wholeTile"/>, see <see cref="ITileProduct.WholeTile"/>).
     /// </summary>
-    public int SharedFloats(int groupSize) =>
-        ChunkK * (TileM + TileN) + (Microtiles > groupSize ? TileM * TileN : 0);
+    public int SharedFloats(int groupSize, bool wholeTile) =>
+        ChunkK * (TileM + TileN) + (wholeTile || Microtiles > groupSize ? TileM * TileN : 0);
 
     /// <inheritdoc/>
     public override string ToString() =>

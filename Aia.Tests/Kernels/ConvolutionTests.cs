@@ -218,13 +218,16 @@ public sealed class ConvolutionTests
         Assert.That(dw.ToArray(), Is.EqualTo(first), "a second run is bit-for-bit identical");
     }
 
-    [TestCase(1)]
-    [TestCase(16)]
-    public void AnyGroupSizeGivesCorrectResults(int groupSize)
+    [TestCase(1, true)]
+    [TestCase(16, true)]
+    [TestCase(1, false)]
+    [TestCase(16, false)]
+    public void AnyGroupSizeGivesCorrectResults(int groupSize, bool vectorTiles)
     {
-        // Production CPU groups have 1 thread; 16 threads on 4- and 8-wide tiles deal chunk rows out between threads
-        // the way 256-thread GPU groups do on 64-wide tiles.
-        using var device = Device.Create(DeviceKind.Cpu, cpuThreadsPerGroup: groupSize, cpuCores: 2);
+        // Production CPU groups have 1 thread and vector tiles; 16 threads on 4- and 8-wide tiles deal chunk rows
+        // out between threads the way 256-thread GPU groups do on 64-wide tiles (portable microtiles), or deal
+        // out the row quads of the vector product.
+        using var device = Device.Create(DeviceKind.Cpu, cpuThreadsPerGroup: groupSize, cpuCores: 2, cpuVectorTiles: vectorTiles);
         foreach (var c in new[] { Fixed[1], Fixed[6], Fixed[7] })
         {
             device.Arena.Reset();

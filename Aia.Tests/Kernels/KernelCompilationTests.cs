@@ -1,5 +1,6 @@
 using System.Reflection;
 using Aia.Kernels;
+using Aia.Kernels.Gemm;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.OpenCL;
@@ -22,7 +23,10 @@ public sealed class KernelCompilationTests
 
     private static Context Ctx => context ??= Context.Create(b => b.Math(MathMode.Fast32BitOnly).Optimize(OptimizationLevel.O1).EnableAlgorithms());
 
-    /// <summary>Every public static void method of a static class named *Kernels in Aia.Kernels.</summary>
+    /// <summary>
+    /// Every public static void method of a static class named *Kernels in Aia.Kernels; the GEMM kernels, generic in
+    /// their tile product, as GPUs launch them (with <see cref="MicrotileProduct"/>).
+    /// </summary>
     public static IEnumerable<TestCaseData> AllKernels() =>
         KernelMethods().Select(m => new TestCaseData(m).SetArgDisplayNames(m.DeclaringType!.Name + "." + m.Name));
 
@@ -30,7 +34,8 @@ public sealed class KernelCompilationTests
         typeof(GridStride).Assembly.GetTypes()
             .Where(t => t is { IsAbstract: true, IsSealed: true } && t.Name.EndsWith("Kernels", StringComparison.Ordinal))
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
-            .Where(m => m.ReturnType == typeof(void) && !m.IsGenericMethodDefinition)
+            .Where(m => m.ReturnType == typeof(void))
+            .Select(m => m.IsGenericMethodDefinition ? m.MakeGenericMethod(typeof(MicrotileProduct)) : m)
             .OrderBy(m => m.DeclaringType!.Name + "." + m.Name);
 
     [OneTimeTearDown]
