@@ -37,7 +37,7 @@ public sealed class TileProductTests
         Devices.Clear();
     }
 
-    /// <summary>Tilings: planned (null), 128 x 128 (the CPU's), 8 x 64, 16 x 8 and 4 x 4, with 2 splits where allowed.</summary>
+    /// <summary>Tilings: planned (null: 256-wide on the CPU), 128 x 128, 8 x 64, 16 x 8 and 4 x 4, with 2 splits where allowed.</summary>
     private static IEnumerable<GemmTiling?> Tilings(int m, int n, int k, bool split)
     {
         yield return null;

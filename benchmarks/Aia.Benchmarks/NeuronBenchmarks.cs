@@ -75,6 +75,15 @@ public static class NeuronBenchmarks
         return (p, chunks, new KernelConfig(Math.Min(d.GroupCount, slices * chunks), d.GroupSize));
     }
 
-    private static (Tensor, Tensor, Tensor, Tensor) Buffers(Device d, Shape shape) =>
-        (Tensor.Persistent(d, shape), Tensor.Persistent(d, shape), Tensor.Persistent(d, shape), Tensor.Persistent(d, shape));
+    /// <summary>Four tensors of values uniform in [-1, 2): inputs, potentials and gradients around the threshold.</summary>
+    private static (Tensor, Tensor, Tensor, Tensor) Buffers(Device d, Shape shape)
+    {
+        Tensor Random(ulong seed)
+        {
+            var t = Tensor.Persistent(d, shape);
+            Init.Uniform(t, -1f, 2f, new Rng(seed));
+            return t;
+        }
+        return (Random(1), Random(2), Random(3), Random(4));
+    }
 }
