@@ -64,7 +64,7 @@ public sealed partial class Device : IDisposable
 
     /// <summary>A one-line description: kind, name, memory.</summary>
     public string Description => Kind == DeviceKind.Cpu
-        ? $"Cpu {Accelerator.Name} ({Accelerator.NumMultiprocessors} cores, {GroupSize} thread(s) per group)"
+        ? $"Cpu {Accelerator.Name} ({Accelerator.NumMultiprocessors} cores, {GroupSize} thread(s) per group{(VectorTiles ? ", vector tiles" : "")})"
         : $"{Kind} {Accelerator.Name} ({Accelerator.MemorySize / (1 << 20)} MiB, {Accelerator.NumMultiprocessors} SMs)";
 
     /// <summary>Bytes of device memory held by persistent tensors and the arena.</summary>
@@ -82,8 +82,8 @@ public sealed partial class Device : IDisposable
     /// 4 to exercise the cooperative paths of the kernels).</param>
     /// <param name="cpuCores">Simulated multiprocessors of the CPU accelerator (default: processor count).</param>
     /// <param name="profiling">Enables ILGPU profiling markers (GPU-side timing for benchmarks).</param>
-    /// <param name="cpuVectorTiles">On the CPU accelerator, multiply GEMM tiles with vector code (see
-    /// <see cref="VectorTiles"/>; false runs the GPUs' portable code, for tests).</param>
+    /// <param name="cpuVectorTiles">On the CPU accelerator, multiply GEMM tiles with vector code where the processor
+    /// has 256-bit vectors (see <see cref="VectorTiles"/>; false runs the GPUs' portable code, for tests).</param>
     public static Device Create(DeviceKind kind = DeviceKind.Auto, int cpuThreadsPerGroup = 1, int? cpuCores = null, bool profiling = false,
         bool cpuVectorTiles = true)
     {
@@ -103,7 +103,8 @@ public sealed partial class Device : IDisposable
                     return new Device(context, cl, DeviceKind.OpenCL, Math.Min(256, cl.MaxNumThreadsPerGroup));
                 default:
                     var cpu = context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
-                    return new Device(context, cpu, DeviceKind.Cpu, cpuThreadsPerGroup, cpuVectorTiles);
+                    return new Device(context, cpu, DeviceKind.Cpu, cpuThreadsPerGroup,
+                        cpuVectorTiles && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
             }
         }
         catch
@@ -153,7 +154,8 @@ public sealed partial class Device : IDisposable
             {
                 CudaDevice cuda => (DeviceKind.Cuda, $"sm_{cuda.Architecture?.Major}{cuda.Architecture?.Minor}, driver {cuda.DriverVersion}"),
                 CLDevice cl => (DeviceKind.OpenCL, $"{cl.CVersion}, {cl.Vendor}"),
-                _ => (DeviceKind.Cpu, $"ILGPU CPU accelerator, {Environment.ProcessorCount} cores"),
+                _ => (DeviceKind.Cpu, $"ILGPU CPU accelerator, {Environment.ProcessorCount} cores, " +
+                    (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256-bit vector GEMM tiles" : "portable GEMM tiles (no 256-bit vectors)")),
             };
             list.Add(new DeviceInfo(kind, d.Name, d.MemorySize, d.WarpSize, d.NumMultiprocessors, d.MaxNumThreadsPerGroup, details));
         }

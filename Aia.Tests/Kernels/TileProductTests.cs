@@ -57,7 +57,9 @@ public sealed class TileProductTests
 
     private static void AssertSame(int groupSize, float[][] inputs, int outputLength, Action<Device, Tensor[], Tensor> op, string what)
     {
-        var vector = Run(Cpu(groupSize, vectorTiles: true), inputs, outputLength, op);
+        var vectorDevice = Cpu(groupSize, vectorTiles: true);
+        Assume.That(vectorDevice.VectorTiles, "this processor has no 256-bit vectors: the CPU runs the portable product");
+        var vector = Run(vectorDevice, inputs, outputLength, op);
         var portable = Run(Cpu(groupSize, vectorTiles: false), inputs, outputLength, op);
         Assert.That(vector.Any(v => v != 0f), what + ": a zero result proves nothing");
         Assert.That(vector, Is.EqualTo(portable), what);
