@@ -23,7 +23,8 @@ public readonly struct GradientRows : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load<TP>(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+        where TP : struct, ITileProduct
     {
         int outPlane = g.OutPlane, imageStride = g.OutChannels * outPlane;
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.OutChannels; jq += walk.ColumnStep)

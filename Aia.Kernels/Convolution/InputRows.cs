@@ -25,7 +25,8 @@ public readonly struct InputRows : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load<TP>(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+        where TP : struct, ITileProduct
     {
         int outPlane = g.OutPlane, outWidth = g.OutWidth, outHeight = g.OutHeight, height = g.Height;
         int imageWidth = g.Width, imageStride = g.InChannels * g.InPlane, stride = g.Stride;

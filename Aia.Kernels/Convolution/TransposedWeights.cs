@@ -23,7 +23,8 @@ public readonly struct TransposedWeights : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load<TP>(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+        where TP : struct, ITileProduct
     {
         int taps = g.Taps, filterStride = g.InChannels * taps;
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.InChannels; jq += walk.ColumnStep)

@@ -59,8 +59,8 @@ public static class GemmTile
                 int count = Math.Min(chunk, kEnd - k0), steps = (count + 3) / 4;
                 bool first = k0 == kBegin, last = k0 + count == kEnd;
                 Group.Barrier();
-                a.Load(aChunk, m0, tileM, k0, count, walkA);
-                b.Load(bChunk, n0, tileN, k0, count, walkB);
+                a.Load<TP>(aChunk, m0, tileM, k0, count, walkA);
+                b.Load<TP>(bChunk, n0, tileN, k0, count, walkB);
                 if (count < steps * 4)
                 {
                     ZeroTail(aChunk, tileM, count, steps * 4, thread, threads);

@@ -15,5 +15,7 @@ public interface IGemmOperand
     /// zero past the operand's end, sharing the quads between the group's threads as <paramref name="walk"/>
     /// says. Quads that lie wholly past the end may be left unwritten: they only feed results that are never stored.
     /// </summary>
-    void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk);
+    /// <typeparam name="TP">The launch's tile product, whose <see cref="ITileProduct.ReadQuad"/> reads runs of four.</typeparam>
+    void Load<TP>(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+        where TP : struct, ITileProduct;
 }

@@ -22,4 +22,10 @@ public interface ITileProduct
     /// <paramref name="first"/> = 1 it starts from zero instead of its parked values.
     /// </summary>
     void Accumulate(ArrayView<float> shared, int tileM, int tileN, int b, int steps, int park, int rows, int first, int thread, int threads);
+
+    /// <summary>
+    /// view[index] .. view[index + 3] as one quad, for any index (the operands' contiguous runs, e.g. four
+    /// neighbouring pixels of a stride-1 convolution): four reads, or one unaligned vector load on the CPU.
+    /// </summary>
+    Float4 ReadQuad(ArrayView<float> view, int index);
 }

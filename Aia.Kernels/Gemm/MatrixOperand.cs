@@ -30,7 +30,8 @@ public readonly struct MatrixOperand : IGemmOperand
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+    public void Load<TP>(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
+        where TP : struct, ITileProduct
     {
         int step = walk.RowStep * strideK;
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < length; jq += walk.ColumnStep)

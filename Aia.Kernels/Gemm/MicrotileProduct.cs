@@ -15,4 +15,7 @@ public readonly struct MicrotileProduct : ITileProduct
     public void Accumulate(ArrayView<float> shared, int tileM, int tileN, int b, int steps, int park, int rows, int first, int thread, int threads)
     {
     }
+
+    /// <inheritdoc/>
+    public Float4 ReadQuad(ArrayView<float> view, int index) => new(view[index], view[index + 1], view[index + 2], view[index + 3]);
 }

@@ -25,6 +25,9 @@ public readonly struct VectorTileProduct : ITileProduct
     /// <inheritdoc/>
     public void Accumulate(ArrayView<float> shared, int tileM, int tileN, int b, int steps, int park, int rows, int first, int thread, int threads) =>
         VectorTile.Accumulate(shared, tileM, tileN, b, steps, park, rows, first, thread, threads);
+
+    /// <inheritdoc/>
+    public Float4 ReadQuad(ArrayView<float> view, int index) => VectorTile.ReadQuad(view, index);
 }
 
 /// <summary>The host-code body of <see cref="VectorTileProduct"/>: plain .NET, never seen by ILGPU's frontend.</summary>
@@ -61,6 +64,16 @@ internal static class VectorTile
             for (; n0 < tileN; n0++)
                 Column(ref a, ref Unsafe.Add(ref bk, n0), ref Unsafe.Add(ref c, n0), tileM, tileN, steps, first);
         }
+    }
+
+    /// <summary>view[index] .. view[index + 3] with one unaligned 128-bit load (the index range checked once).</summary>
+    [External("aia_cpu_read_quad")]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float4 ReadQuad(ArrayView<float> view, int index)
+    {
+        if (index < 0 || index + 4L > view.Length)
+            throw new IndexOutOfRangeException($"Quad at {index} of a view of {view.Length}.");
+        return Unsafe.As<float, Float4>(ref view[index]);
     }
 
     /// <summary>B of the chunk, from blocks of 4 steps x 4 columns, into rows: packed[k * tileN + n].</summary>
