@@ -16,6 +16,11 @@ namespace Aia.Kernels.Gemm;
 /// thread owns many microtiles and parks their accumulators in a shared tile between chunks, so the shared
 /// chunks (the im2col gather in particular) are loaded once per tile rather than once per microtile.
 /// </para>
+/// <para>
+/// The type parameter <c>TP</c> (<see cref="ITileProduct"/>) says who multiplies the staged chunks: this loop
+/// (<see cref="MicrotileProduct"/>, GPUs) or, on the CPU accelerator, <see cref="VectorTileProduct"/>, which takes
+/// the whole chunk into the parked tile with vector code and gives the same floats.
+/// </para>
 /// Summation order over k is fixed, so results are bit-for-bit repeatable.
 /// </summary>
 public static class GemmTile
