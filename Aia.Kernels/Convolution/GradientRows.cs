@@ -32,10 +32,23 @@ public readonly struct GradientRows : IGemmOperand
             int co = start + 4 * jq, valid = g.OutChannels - co;
             int k = k0 + walk.Row, b = k / outPlane, p = k - b * outPlane;
             int plane = b * imageStride + co * outPlane;
-            for (int kk = walk.Row; kk < count; kk += walk.RowStep)
+            for (int kk = walk.Row; kk < count;)
             {
-                chunk[ChunkLayout.Quad(kk, jq, width)] = ChunkLayout.Strided(dy, plane + p, outPlane, valid);
-                p += walk.RowStep;
+                int advance = walk.RowStep;
+                if (advance == 1 && (kk & 3) == 0 && kk + 3 < count && p + 3 < outPlane && valid >= 4)
+                {
+                    // Four steps of one image: four channels' runs of four positions, transposed into the block.
+                    ChunkLayout.StoreBlock(chunk, kk, jq, width,
+                        default(TP).ReadQuad(dy, plane + p), default(TP).ReadQuad(dy, plane + outPlane + p),
+                        default(TP).ReadQuad(dy, plane + 2 * outPlane + p), default(TP).ReadQuad(dy, plane + 3 * outPlane + p));
+                    advance = 4;
+                }
+                else
+                {
+                    chunk[ChunkLayout.Quad(kk, jq, width)] = ChunkLayout.Strided(dy, plane + p, outPlane, valid);
+                }
+                kk += advance;
+                p += advance;
                 while (p >= outPlane)
                 {
                     p -= outPlane;

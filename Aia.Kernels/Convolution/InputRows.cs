@@ -36,15 +36,30 @@ public readonly struct InputRows : IGemmOperand
             PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
             int k = k0 + walk.Row, b = k / outPlane, p = k - b * outPlane, oh = p / outWidth, ow = p - oh * outWidth;
             int image = b * imageStride;
-            for (int kk = walk.Row; kk < count; kk += walk.RowStep)
+            for (int kk = walk.Row; kk < count;)
             {
-                int top = oh * stride, left = ow * stride;
-                chunk[ChunkLayout.Quad(kk, jq, width)] = new Float4(
-                    PixelOrigin.Read(x, image + o0.Offset, top + o0.Row, left + o0.Column, height, imageWidth),
-                    PixelOrigin.Read(x, image + o1.Offset, top + o1.Row, left + o1.Column, height, imageWidth),
-                    PixelOrigin.Read(x, image + o2.Offset, top + o2.Row, left + o2.Column, height, imageWidth),
-                    PixelOrigin.Read(x, image + o3.Offset, top + o3.Row, left + o3.Column, height, imageWidth));
-                ow += walk.RowStep;
+                int top = oh * stride, left = ow * stride, advance = walk.RowStep;
+                if (advance == 1 && stride == 1 && (kk & 3) == 0 && kk + 3 < count && ow + 3 < outWidth
+                    && Inside(o0, top, left) && Inside(o1, top, left) && Inside(o2, top, left) && Inside(o3, top, left))
+                {
+                    // Four steps along one output row: each of the four taps reads four neighbouring pixels.
+                    ChunkLayout.StoreBlock(chunk, kk, jq, width,
+                        default(TP).ReadQuad(x, image + o0.Offset + (top + o0.Row) * imageWidth + left + o0.Column),
+                        default(TP).ReadQuad(x, image + o1.Offset + (top + o1.Row) * imageWidth + left + o1.Column),
+                        default(TP).ReadQuad(x, image + o2.Offset + (top + o2.Row) * imageWidth + left + o2.Column),
+                        default(TP).ReadQuad(x, image + o3.Offset + (top + o3.Row) * imageWidth + left + o3.Column));
+                    advance = 4;
+                }
+                else
+                {
+                    chunk[ChunkLayout.Quad(kk, jq, width)] = new Float4(
+                        PixelOrigin.Read(x, image + o0.Offset, top + o0.Row, left + o0.Column, height, imageWidth),
+                        PixelOrigin.Read(x, image + o1.Offset, top + o1.Row, left + o1.Column, height, imageWidth),
+                        PixelOrigin.Read(x, image + o2.Offset, top + o2.Row, left + o2.Column, height, imageWidth),
+                        PixelOrigin.Read(x, image + o3.Offset, top + o3.Row, left + o3.Column, height, imageWidth));
+                }
+                kk += advance;
+                ow += advance;
                 while (ow >= outWidth)
                 {
                     ow -= outWidth;
@@ -57,6 +72,14 @@ public readonly struct InputRows : IGemmOperand
                 }
             }
         }
+    }
+
+    /// <summary>Whether the tap of <paramref name="o"/> reads four pixels inside the image from output position (top, left) on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Inside(PixelOrigin o, int top, int left)
+    {
+        int row = top + o.Row, column = left + o.Column;
+        return (uint)row < (uint)g.Height && column >= 0 && column + 3 < g.Width;
     }
 
     /// <summary>The channel plane and tap offset (relative to an output position) of weight position n = (ci, kh, kw).</summary>

@@ -38,9 +38,22 @@ public readonly struct MatrixOperand : IGemmOperand
         {
             int j = start + 4 * jq, valid = length - j;
             int source = j * strideJ + (k0 + walk.Row) * strideK;
-            for (int kk = walk.Row; kk < count; kk += walk.RowStep)
+            for (int kk = walk.Row; kk < count;)
             {
-                chunk[ChunkLayout.Quad(kk, jq, width)] = ChunkLayout.Strided(data, source, strideJ, valid);
+                if (walk.RowStep == 1 && strideK == 1 && (kk & 3) == 0 && kk + 3 < count && valid >= 4)
+                {
+                    // Four steps along k are contiguous in each of the four j: four runs, transposed into the block.
+                    ChunkLayout.StoreBlock(chunk, kk, jq, width,
+                        default(TP).ReadQuad(data, source), default(TP).ReadQuad(data, source + strideJ),
+                        default(TP).ReadQuad(data, source + 2 * strideJ), default(TP).ReadQuad(data, source + 3 * strideJ));
+                    kk += 4;
+                    source += 4;
+                    continue;
+                }
+                chunk[ChunkLayout.Quad(kk, jq, width)] = strideJ == 1 && valid >= 4
+                    ? default(TP).ReadQuad(data, source)
+                    : ChunkLayout.Strided(data, source, strideJ, valid);
+                kk += walk.RowStep;
                 source += step;
             }
         }
