@@ -66,6 +66,15 @@ public sealed class TileProductTests
     }
 
     [Test]
+    public void TheCpuUsesVectorTilesWhereTheProcessorHas256BitVectors()
+    {
+        Assert.That(Cpu(1, vectorTiles: true).VectorTiles, Is.EqualTo(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated));
+        Assert.That(Cpu(1, vectorTiles: false).VectorTiles, Is.False);
+        Assert.That(Cpu(1, vectorTiles: true).Description.Contains("vector tiles"), Is.EqualTo(Cpu(1, vectorTiles: true).VectorTiles));
+        Assert.That(Cpu(1, vectorTiles: false).Description, Does.Not.Contain("vector tiles"));
+    }
+
+    [Test]
     public void ConvolutionIsTheSameBitForBit([Values(1, 2)] int groupSize, [Values(1, 2)] int stride)
     {
         // 37 output channels, 3 x 19 x 21 images of 13 channels: partial tiles on every side, 117-step reductions.
