@@ -27,33 +27,20 @@ public readonly struct GradientColumns : IGemmOperand
     public void Load<TP>(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
         where TP : struct, ITileProduct
     {
-        int columns = g.Batch * g.InPlane, outPlane = g.OutPlane, kernelWidth = g.KernelWidth, kernelHeight = g.KernelHeight;
-        int taps = g.Taps;
+        int columns = g.Batch * g.InPlane;
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < columns; jq += walk.ColumnStep)
         {
             int n = start + 4 * jq;
             PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
-            int k = k0 + walk.Row, co = k / taps, tap = k - co * taps, kh = tap / kernelWidth, kw = tap - kh * kernelWidth;
-            int plane = co * outPlane;
+            var tap = new TapCursor(k0 + walk.Row, g, g.OutPlane);
             // Stride 1 and four positions of one input row: each tap reads four neighbouring output gradients.
-            bool run = g.Stride == 1 && o3.Offset == o0.Offset && o3.Row == o0.Row && o3.Column == o0.Column + 3;
-            for (int kk = walk.Row; kk < count; kk += walk.RowStep)
+            bool run = PixelOrigin.Run(o0, o3, g.Stride);
+            for (int kk = walk.Row; kk < count; kk += walk.RowStep, tap.Advance(walk.RowStep))
             {
-                int row = o0.Row - kh, column = o0.Column - kw;
+                int plane = tap.Plane, kh = tap.Row, kw = tap.Column, row = o0.Row - kh, column = o0.Column - kw;
                 chunk[ChunkLayout.Quad(kk, jq, width)] = run && (uint)row < (uint)g.OutHeight && column >= 0 && column + 3 < g.OutWidth
                     ? default(TP).ReadQuad(dy, o0.Offset + plane + row * g.OutWidth + column)
                     : new Float4(Read(o0, plane, kh, kw), Read(o1, plane, kh, kw), Read(o2, plane, kh, kw), Read(o3, plane, kh, kw));
-                kw += walk.RowStep;
-                while (kw >= kernelWidth)
-                {
-                    kw -= kernelWidth;
-                    kh++;
-                }
-                while (kh >= kernelHeight)
-                {
-                    kh -= kernelHeight;
-                    plane += outPlane;
-                }
             }
         }
     }

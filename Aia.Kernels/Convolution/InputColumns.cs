@@ -27,19 +27,17 @@ public readonly struct InputColumns : IGemmOperand
     public void Load<TP>(ArrayView<Float4> chunk, int start, int width, int k0, int count, ChunkWalk walk)
         where TP : struct, ITileProduct
     {
-        int columns = g.Batch * g.OutPlane, height = g.Height, imageWidth = g.Width, inPlane = g.InPlane;
-        int kernelWidth = g.KernelWidth, kernelHeight = g.KernelHeight, taps = g.Taps;
+        int columns = g.Batch * g.OutPlane, height = g.Height, imageWidth = g.Width;
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < columns; jq += walk.ColumnStep)
         {
             int n = start + 4 * jq;
             PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
-            int k = k0 + walk.Row, ci = k / taps, tap = k - ci * taps, kh = tap / kernelWidth, kw = tap - kh * kernelWidth;
-            int plane = ci * inPlane;
+            var tap = new TapCursor(k0 + walk.Row, g, g.InPlane);
             // Stride 1 and four positions of one output row: the taps read four neighbouring pixels.
-            bool run = g.Stride == 1 && o3.Offset == o0.Offset && o3.Row == o0.Row && o3.Column == o0.Column + 3;
-            for (int kk = walk.Row; kk < count; kk += walk.RowStep)
+            bool run = PixelOrigin.Run(o0, o3, g.Stride);
+            for (int kk = walk.Row; kk < count; kk += walk.RowStep, tap.Advance(walk.RowStep))
             {
-                int row = o0.Row + kh, column = o0.Column + kw;
+                int plane = tap.Plane, kh = tap.Row, kw = tap.Column, row = o0.Row + kh, column = o0.Column + kw;
                 chunk[ChunkLayout.Quad(kk, jq, width)] = run && (uint)row < (uint)height && column >= 0 && column + 3 < imageWidth
                     ? default(TP).ReadQuad(x, o0.Offset + plane + row * imageWidth + column)
                     : new Float4(
@@ -47,17 +45,6 @@ public readonly struct InputColumns : IGemmOperand
                         PixelOrigin.Read(x, o1.Offset + plane, o1.Row + kh, o1.Column + kw, height, imageWidth),
                         PixelOrigin.Read(x, o2.Offset + plane, o2.Row + kh, o2.Column + kw, height, imageWidth),
                         PixelOrigin.Read(x, o3.Offset + plane, o3.Row + kh, o3.Column + kw, height, imageWidth));
-                kw += walk.RowStep;
-                while (kw >= kernelWidth)
-                {
-                    kw -= kernelWidth;
-                    kh++;
-                }
-                while (kh >= kernelHeight)
-                {
-                    kh -= kernelHeight;
-                    plane += inPlane;
-                }
             }
         }
     }

@@ -31,6 +31,14 @@ public readonly struct PixelOrigin
     /// <summary>Image column of tap column 0 (may be negative: padding).</summary>
     public int Column { get; }
 
+    /// <summary>
+    /// Whether four consecutive columns from <paramref name="first"/> to <paramref name="last"/> sit side by side
+    /// in one row of one plane at stride 1, so every tap reads them as a run of four neighbouring elements.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Run(PixelOrigin first, PixelOrigin last, int stride) =>
+        stride == 1 && last.Offset == first.Offset && last.Row == first.Row && last.Column == first.Column + 3;
+
     /// <summary>image[offset + row * width + column] inside a height x width plane, zero outside it (padding).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Read(ArrayView<float> image, int offset, int row, int column, int height, int width) =>
