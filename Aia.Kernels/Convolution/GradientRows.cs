@@ -35,7 +35,7 @@ public readonly struct GradientRows : IGemmOperand
             for (int kk = walk.Row; kk < count;)
             {
                 int advance = walk.RowStep;
-                if (advance == 1 && (kk & 3) == 0 && kk + 3 < count && p + 3 < outPlane && valid >= 4)
+                if (walk.OwnsBlock(kk, count) && p + 3 < outPlane && valid >= 4)
                 {
                     // Four steps of one image: four channels' runs of four positions, transposed into the block.
                     ChunkLayout.StoreBlock(chunk, kk, jq, width,

@@ -39,7 +39,7 @@ public readonly struct InputRows : IGemmOperand
             for (int kk = walk.Row; kk < count;)
             {
                 int top = oh * stride, left = ow * stride, advance = walk.RowStep;
-                if (advance == 1 && stride == 1 && (kk & 3) == 0 && kk + 3 < count && ow + 3 < outWidth
+                if (walk.OwnsBlock(kk, count) && stride == 1 && ow + 3 < outWidth
                     && Inside(o0, top, left) && Inside(o1, top, left) && Inside(o2, top, left) && Inside(o3, top, left))
                 {
                     // Four steps along one output row: each of the four taps reads four neighbouring pixels.

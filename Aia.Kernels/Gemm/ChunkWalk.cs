@@ -44,4 +44,12 @@ public readonly struct ChunkWalk
 
     /// <summary>Distance between this thread's rows.</summary>
     public int RowStep { get; }
+
+    /// <summary>
+    /// Whether this thread owns the whole block of steps <paramref name="kk"/> .. kk + 3 of a chunk of
+    /// <paramref name="count"/> steps (it walks every step, kk starts a block, the block is full), so it may store
+    /// the block at once (<see cref="ChunkLayout.StoreBlock"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool OwnsBlock(int kk, int count) => RowStep == 1 && (kk & 3) == 0 && kk + 3 < count;
 }

@@ -40,7 +40,7 @@ public readonly struct MatrixOperand : IGemmOperand
             int source = j * strideJ + (k0 + walk.Row) * strideK;
             for (int kk = walk.Row; kk < count;)
             {
-                if (walk.RowStep == 1 && strideK == 1 && (kk & 3) == 0 && kk + 3 < count && valid >= 4)
+                if (walk.OwnsBlock(kk, count) && strideK == 1 && valid >= 4)
                 {
                     // Four steps along k are contiguous in each of the four j: four runs, transposed into the block.
                     ChunkLayout.StoreBlock(chunk, kk, jq, width,
