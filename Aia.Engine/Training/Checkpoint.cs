@@ -53,6 +53,21 @@ public static class Checkpoint
         return (tensors, state);
     }
 
+    /// <summary>
+    /// Rewrites the JSON sidecar of the checkpoint at <paramref name="path"/> from the state stored inside it when the two
+    /// differ (a kill between the checkpoint's write and the sidecar's leaves the sidecar an epoch behind); returns
+    /// whether it did. The checkpoint is the record; the sidecar is its copy for people and scripts.
+    /// </summary>
+    public static bool RepairSidecar(string path)
+    {
+        var (_, meta) = Safetensors.Read(path);
+        if (!meta.TryGetValue(StateKey, out var json)) return false;
+        string sidecar = Path.ChangeExtension(path, ".json");
+        if (File.Exists(sidecar) && BoundedFile.ReadAllText(sidecar, 64L << 20, why => new CheckpointException(sidecar, null, why)) == json) return false;
+        AtomicFile.WriteAllText(sidecar, json);
+        return true;
+    }
+
     /// <summary>Parses and validates training-state JSON read from <paramref name="path"/>.</summary>
     /// <exception cref="CheckpointException">Not JSON, not an object of the expected fields, or values that cannot be.</exception>
     public static TrainingState ParseState(string path, string json)

@@ -113,6 +113,9 @@ public sealed class Trainer : IDisposable
     public static Trainer Resume(Device device, RunFolder run, ILogger log, ITrainingObserver? observer = null, int? epochs = null, TrainingData? data = null)
     {
         var (tensors, saved) = Checkpoint.Load(run.Last);
+        foreach (var checkpoint in new[] { run.Last, run.Best })
+            if (File.Exists(checkpoint) && Checkpoint.RepairSidecar(checkpoint))
+                log.Warning("{Sidecar} lagged its checkpoint (a write was interrupted between the two); rewritten from the checkpoint", Path.ChangeExtension(checkpoint, ".json"));
         if (epochs is { } e)
             saved = saved with { Config = saved.Config with { Epochs = e } };
         var trainer = new Trainer(device, saved, run, log, observer, data);

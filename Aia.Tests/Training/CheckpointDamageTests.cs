@@ -84,4 +84,15 @@ public sealed class CheckpointDamageTests
         var e = Assert.Throws<CheckpointException>(() => MetricsLog.Load(path));
         Assert.That(e!.Message, Does.StartWith(path + ": ").And.Contain("offset"));
     }
+
+    [Test]
+    public void ALaggingSidecarIsRewrittenFromItsCheckpoint()
+    {
+        var path = WithState(ValidState());
+        string sidecar = Path.ChangeExtension(path, ".json");
+        File.WriteAllText(sidecar, "{\"epoch\": -1}");
+        Assert.That(Checkpoint.RepairSidecar(path), Is.True);
+        Assert.That(File.ReadAllText(sidecar), Is.EqualTo(ValidState()));
+        Assert.That(Checkpoint.RepairSidecar(path), Is.False, "an up-to-date sidecar is left alone");
+    }
 }
