@@ -74,7 +74,7 @@ public static class FrameCache
         CacheHeader header;
         int[] labels;
         FrameCacheException Bad(long offset, string why) => new(path, offset, why);
-        using (var f = File.OpenRead(path))
+        using (var f = BoundedFile.OpenRead(path, why => Bad(0, why)))
         {
             long fileLength = f.Length;
             if (f.ReadAtLeast(pre, PreambleSize, throwOnEndOfStream: false) < PreambleSize || !pre[..8].SequenceEqual(Magic))

@@ -187,4 +187,20 @@ public sealed class BadInputTests
         var x = Assert.Throws<BadSamplesException>(() => DatasetCatalog.Open("n-mnist", dir, new DatasetOptions { CacheDirectory = Path.Combine(dir, "cache") }));
         Assert.That(x!.Message, Does.Contain("n-mnist train").And.Not.Contain("ByCount"));
     }
+
+    [Test]
+    public void ANamedPipeOrAFolderIsRefusedInsteadOfWaitedOn()
+    {
+        string fifo = Path.Combine(dir, "pipe.bin");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+        Assert.That(File.Exists(fifo), "mkfifo made the pipe");
+        var (code, _, err) = Support.Cli.Run("data", "inspect", fifo);
+        Assert.That(code, Is.EqualTo(1), err);
+        Assert.That(err, Does.Contain(fifo + ": not a regular file"));
+        Assert.Throws<EventFileException>(() => AtisBinReader.Read(fifo));
+        Assert.Throws<CheckpointException>(() => Safetensors.Read(fifo));
+        (code, _, err) = Support.Cli.Run("data", "inspect", dir);
+        Assert.That(code, Is.EqualTo(1), err);
+        Assert.That(err, Does.Contain(dir + ": is a folder"));
+    }
 }

@@ -19,7 +19,7 @@ internal sealed class EventFileStream : IDisposable
     public EventFileStream(string path)
     {
         Path = path;
-        file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        file = IO.BoundedFile.OpenRead(path, why => Error(0, why));
         try
         {
             Length = file.Length;
