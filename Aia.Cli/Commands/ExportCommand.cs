@@ -5,6 +5,7 @@ using Aia.Engine.Models;
 using Aia.Engine.Ops;
 using Aia.Engine.Runtime;
 using Aia.Engine.Training;
+using Aia.Cli.Validation;
 using CommandLine;
 
 namespace Aia.Cli.Commands;
@@ -14,18 +15,26 @@ namespace Aia.Cli.Commands;
 public sealed class ExportOptions
 {
     [Option("checkpoint", Required = true, HelpText = "A checkpoint or a run folder (its best checkpoint).")]
+    [NotEmpty]
     public string Checkpoint { get; set; } = "";
 
     [Option("out", HelpText = "Output file (default: model.safetensors or model.nir in the run folder).")]
+
+    [NotEmpty]
     public string? Out { get; set; }
 
     [Option("format", Default = "safetensors", HelpText = "safetensors | nir (the Neuromorphic Intermediate Representation, HDF5: for Lava, SpiNNaker2, Xylo, Speck, snnTorch, Norse, Sinabs, Rockpool, Spyx).")]
+    [OneOf("safetensors", "nir")]
     public string Format { get; set; } = "safetensors";
 
     [Option("verify-samples", Default = 64, HelpText = "Test samples on which the folded logits are compared with the trained network's (0: skip).")]
+
+    [Range(0, 1_000_000)]
     public int VerifySamples { get; set; }
 
     [Option("root", HelpText = "Dataset folder, if it moved since training (for the check).")]
+
+    [NotEmpty]
     public string? Root { get; set; }
 
     [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
@@ -43,8 +52,7 @@ public static class ExportCommand
     {
         try
         {
-            if (o.Format is not ("safetensors" or "nir"))
-                throw new UsageException($"--format: unknown format '{o.Format}'; use safetensors or nir.");
+            o.Format = o.Format.ToLowerInvariant();
             string path = EvalCommand.CheckpointPath(o.Checkpoint, "best");
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
             var (model, state) = TrainedModel.Load(device, path);

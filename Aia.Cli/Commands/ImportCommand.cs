@@ -4,6 +4,7 @@ using Aia.Engine.Models;
 using Aia.Engine.Ops;
 using Aia.Engine.Runtime;
 using Aia.Engine.Training;
+using Aia.Cli.Validation;
 using CommandLine;
 
 namespace Aia.Cli.Commands;
@@ -16,6 +17,7 @@ public sealed class ImportOptions
     public string File { get; set; } = "";
 
     [Option('T', "timesteps", Default = 4, HelpText = "Time steps of the trial run.")]
+    [Range(1, 100_000)]
     public int TimeSteps { get; set; }
 
     [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
@@ -30,8 +32,6 @@ public static class ImportCommand
     {
         try
         {
-            if (o.TimeSteps < 1)
-                throw new UsageException($"--timesteps must be at least 1, not {o.TimeSteps}.");
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
             var (graph, network) = Load(device, o.File);
             Console.WriteLine($"{o.File}: NIR graph of {graph.Nodes.Count} nodes, {network.ParameterCount():N0} parameters");

@@ -15,8 +15,6 @@ public static class NirEval
         string file = o.Nir!;
         try
         {
-            if (o.TimeSteps is < 1)
-                throw new UsageException($"--timesteps must be at least 1, not {o.TimeSteps}.");
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
             var (graph, network) = ImportCommand.Load(device, file);
             var meta = graph.Metadata;
