@@ -51,6 +51,23 @@ public sealed class NirH5pyTests
     }
 
     [Test]
+    public void AFileStoredAsNirWriteStoresItGzipCompressedImportsToTheSameLogits()
+    {
+        var (_, folded) = NirModels.Create("small", "plif");
+        string ours = Path.Combine(dir, "ours.nir"), theirs = Path.Combine(dir, "gzip.nir");
+        NirFile.Write(ours, NirExport.Graph(folded));
+        var (code, output) = RunChecker(["--rewrite", ours, theirs]);
+        Assert.That(code, Is.Zero, output);
+        Assert.That(File.ReadAllBytes(theirs), Is.Not.EqualTo(File.ReadAllBytes(ours)), "h5py wrote its own file");
+        var d = Support.TestDevice.Cpu;
+        var a = NirImport.Load(d, ours);
+        var b = NirImport.Load(d, theirs);
+        using var _ = d.Tape.NoGrad();
+        var x = NirModels.Input(timesteps: 3, batch: 2);
+        Assert.That(Engine.Ops.Time.MeanOverTime(b.Forward(x)).ToArray(), Is.EqualTo(Engine.Ops.Time.MeanOverTime(a.Forward(x)).ToArray()));
+    }
+
+    [Test]
     public void TheCheckerRefusesAOneElementTypeArray()
     {
         // The reference reader compares node["type"][()] with b"LIF": an array of one string never matches.

@@ -8,6 +8,8 @@ per node under `node/nodes` with a scalar string `type` and exactly the fields i
 and int64 integers. Usage: check_nir.py FILE... Prints a JSON report (one entry per file: the chain of nodes with
 every field's dtype, shape, distinct values and, for arrays up to 100000 values, the values) and exits 0; on the
 first violation prints "FAIL: FILE: what" and exits 1.
+check_nir.py --rewrite SRC DST copies SRC the way nir.write stores it: strings as h5py.string_dtype(), every array
+gzip-compressed (nir.write's default), integers as numpy writes them.
 """
 import json
 import math
@@ -169,7 +171,29 @@ def check(path):
         return {"file": path, "version": version, "edges": edges, "metadata": metadata, "chain": chain}
 
 
+def rewrite(src, dst):
+    def copy(s, d):
+        for k, v in s.items():
+            if isinstance(v, h5py.Group):
+                copy(v, d.create_group(k))
+                continue
+            a = v[()]
+            if isinstance(a, bytes):
+                d.create_dataset(k, data=a.decode("utf8"), dtype=h5py.string_dtype())
+            elif isinstance(a, np.ndarray) and a.dtype.kind == "O":
+                d.create_dataset(k, data=a, dtype=h5py.string_dtype())
+            elif isinstance(a, np.ndarray):
+                d.create_dataset(k, data=a, dtype=a.dtype, compression="gzip")
+            else:
+                d.create_dataset(k, data=a)
+    with h5py.File(src, "r") as s, h5py.File(dst, "w") as d:
+        copy(s, d)
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--rewrite":
+        rewrite(sys.argv[2], sys.argv[3])
+        return 0
     reports = []
     for path in sys.argv[1:]:
         try:
