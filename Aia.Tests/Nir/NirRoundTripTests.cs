@@ -75,4 +75,36 @@ public sealed class NirRoundTripTests
             Assert.That(lifs[i].Options.Threshold, Is.EqualTo(plifs[i].Options.Threshold), $"layer {i}: Vth");
         }
     }
+    [Test]
+    public void TheEvaluatorScoresAnImportedNetworkLikeTheFoldedOne()
+    {
+        var (_, folded) = NirModels.Create("small", "cached-aia");
+        string path = Path.Combine(dir, "eval.nir");
+        NirFile.Write(path, NirExport.Graph(folded));
+        var imported = NirImport.Load(D, path);
+        const int samples = 6, steps = 3;
+        var x = NirModels.Input(steps, samples).ToArray(); // [T, N, ...] -> per-sample [T, ...] below
+        int perStep = 2 * NirModels.Size * NirModels.Size;
+        var frames = new float[samples * steps * perStep];
+        for (int n = 0; n < samples; n++)
+            for (int t = 0; t < steps; t++)
+                Array.Copy(x, (t * samples + n) * perStep, frames, (n * steps + t) * perStep, perStep);
+        var data = new Engine.Data.ArrayFrameDataset(frames, Enumerable.Range(0, samples).Select(i => i % NirModels.Classes).ToArray(),
+            [steps, 2, NirModels.Size, NirModels.Size], Enumerable.Range(0, NirModels.Classes).Select(i => $"c{i}").ToArray());
+        var a = Engine.Training.Evaluator.Evaluate(D, folded, data, batchSize: 4);
+        var b = Engine.Training.Evaluator.Evaluate(D, imported, data, batchSize: 4);
+        Assert.That(b.Loss, Is.EqualTo(a.Loss).Within(1e-6));
+        Assert.That(b.Confusion, Is.EqualTo(a.Confusion));
+        Assert.That(b.SpikesPerSample.Values, Is.EqualTo(a.SpikesPerSample.Values), "spikes per layer");
+        Assert.That(b.SpikesPerSample.Keys, Is.EqualTo(new[] { "features_1", "features_4" }), "named after the NIR nodes");
+    }
+
+    [Test]
+    public void MaxPoolingHasNoNirNodeAndIsRefusedByName()
+    {
+        var model = SpikingNetwork.Create(D, ModelSpec.Parse("4,M"), NeuronKind.Lif, new NeuronOptions(), 2, 8, 8, 3, 1);
+        var folded = Folding.Fold(model, D, new NeuronOptions());
+        var e = Assert.Throws<ArgumentException>(() => NirExport.Graph(folded));
+        Assert.That(e!.Message, Does.Contain("max pooling").And.Contain("features_2"));
+    }
 }
