@@ -67,7 +67,8 @@ public static class OptionRules
             string token = tokens[i];
             if (token == "--")
             {
-                positional += tokens.Count - i - 1;
+                if (positional + tokens.Count - i - 1 > values)
+                    throw new UsageException($"unexpected argument '{tokens[i + 1]}' after '--' (the parser reads no options after it).");
                 break;
             }
             if (IsOption(token))
@@ -75,7 +76,8 @@ public static class OptionRules
                 bool inline = token.StartsWith("--", StringComparison.Ordinal) ? token.Contains('=') : token.Length > 2;
                 string key = token.StartsWith("--", StringComparison.Ordinal) ? token.Split('=')[0] : token[..2];
                 if (!options.TryGetValue(key, out var option) || option.Arity == Arity.Flag || inline) continue;
-                if (i + 1 >= tokens.Count || IsOption(tokens[i + 1]))
+                // "--" ends the options for the parser, so it is never an option's value.
+                if (i + 1 >= tokens.Count || IsOption(tokens[i + 1]) || tokens[i + 1] == "--")
                     throw new UsageException($"{option.Name} needs a value.");
                 i++;
                 if (option.Arity == Arity.Many)

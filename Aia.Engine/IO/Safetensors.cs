@@ -91,6 +91,7 @@ public static class Safetensors
         if (headerLength > (ulong)(bytes.Length - 8)) throw Bad(0, $"header length {headerLength} exceeds the file size {bytes.Length}");
         if (headerLength > MaxHeaderBytes) throw Bad(0, $"header length {headerLength} is more than {MaxHeaderBytes} bytes");
         long dataStart = 8 + (long)headerLength, dataLength = bytes.Length - dataStart;
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(8, (int)headerLength))) throw Bad(8, "the header is not valid UTF-8 text");
         JsonDocument doc;
         try
         {

@@ -125,6 +125,17 @@ public sealed class SafetensorsTests
     }
 
     [Test]
+    public void AHeaderThatIsNotUtf8IsACheckpointError()
+    {
+        var path = WithHeader("{\"x\": {" + X + ", \"data_offsets\": [0, 16]}}");
+        var bytes = File.ReadAllBytes(path);
+        bytes[10] = 0xC3; // a lead byte without its continuation, inside the tensor name
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<CheckpointException>(() => Safetensors.Read(path));
+        Assert.That(e!.Message, Does.Contain("UTF-8"));
+    }
+
+    [Test]
     public void AValidHandWrittenHeaderStillReads()
     {
         var path = WithHeader("{\"__metadata__\": {\"a\": \"b\"}, \"x\": {" + X + ", \"data_offsets\": [0, 16]}}");

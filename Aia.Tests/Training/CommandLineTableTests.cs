@@ -34,6 +34,8 @@ public sealed class CommandLineTableTests
         yield return new TestCaseData(new[] { "-T" }, "--timesteps").SetName("a value-taking option at the end has no value");
         yield return new TestCaseData(new[] { "--epochs", "--quiet" }, "--epochs").SetName("an option followed by another option has no value");
         yield return new TestCaseData(new[] { "stray" }, "stray").SetName("a stray word");
+        yield return new TestCaseData(new[] { "--neuron", "--", "--lr", "NaN" }, "--neuron").SetName("a double dash where a value is due (the parser drops what follows)");
+        yield return new TestCaseData(new[] { "--", "--lr", "NaN" }, "--lr").SetName("options after a double dash");
         yield return new TestCaseData(new[] { "--weight-decay", "NaN" }, "--weight-decay").SetName("NaN weight decay");
         yield return new TestCaseData(new[] { "--weight-decay", "-1" }, "--weight-decay").SetName("negative weight decay");
         yield return new TestCaseData(new[] { "--clip-norm", "-1" }, "--clip-norm").SetName("negative clip norm");
