@@ -11,8 +11,18 @@ public sealed record DatasetInfo(
     Func<string?, DatasetOptions, EventCorpus> Scan)
 {
     /// <summary>
-    /// Whether training augments by default (flip and roll, as the peers do on DVS recordings). Off for the emulated
-    /// sets, whose saccades already move every image.
+    /// The augmentation policy training uses by default (see <see cref="AugmentOptions.Policy"/>): flip-roll for
+    /// scenes and objects (TET's recipe), roll for digits and gestures (a mirrored digit or a left-hand gesture
+    /// is another class), none for the emulated sets, whose saccades already move every image.
     /// </summary>
-    public bool Augment { get; init; } = true;
+    public string Augmentation { get; init; } = "flip-roll";
+
+    /// <summary>Whether a horizontal mirror image keeps the class (the default policy flips).</summary>
+    public bool Flips => AugmentOptions.Policy(Augmentation).Flip;
+
+    /// <summary>Other spellings accepted for the name (tonic's class names, lower-cased, without separators).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>How the dataset is split into train and test, in words (printed at the start of a run).</summary>
+    public string SplitDescription { get; init; } = "official split";
 }
