@@ -1,5 +1,7 @@
+using Aia.Engine.Data;
 using Aia.Engine.Runtime;
 using Aia.Engine.Training;
+using Aia.Cli.Validation;
 using CommandLine;
 using CommandLine.Text;
 using Serilog;
@@ -11,6 +13,7 @@ namespace Aia.Cli.Commands;
 public sealed class TrainOptions : TrainingOptions
 {
     [Option("resume", HelpText = "Continue the run in this folder (or from this checkpoint) exactly where it stopped.")]
+    [NotEmpty]
     public string? Resume { get; set; }
 
     [Usage(ApplicationAlias = "aia")]
@@ -30,18 +33,26 @@ public class TrainingOptions
     private static readonly TrainingConfig Defaults = new();
 
     [Option("dataset", HelpText = "fashion-mnist-dvs (bundled, default), mnist-dvs, cifar10-dvs, n-caltech101, n-cars, n-mnist, dvs-gesture; tonic's spellings too (NMNIST, ncars, CIFAR10DVS, DVSGesture, ...).")]
+
+    [NotEmpty]
     public string? Dataset { get; set; }
 
     [Option("root", HelpText = "Folder the dataset was extracted to (not needed for the bundled dataset).")]
+
+    [NotEmpty]
     public string? Root { get; set; }
 
     [Option("cache", HelpText = "Folder for the preprocessed frame caches (default: $AIA_CACHE, else ./data/cache).")]
+
+    [NotEmpty]
     public string? Cache { get; set; }
 
     [Option("skip-bad", HelpText = "Leave out (and list) corrupt or truncated event files instead of stopping.")]
     public bool SkipBad { get; set; }
 
     [Option("model", HelpText = "small (default), vggsnn (the paper's VGG-9), a spec like 64,128,A,256,A, or a JSON file.")]
+
+    [NotEmpty]
     public string? Model { get; set; }
 
     [Option("neuron", HelpText = "lif | if | plif | aia | cached-aia (default).")]
@@ -54,57 +65,83 @@ public class TrainingOptions
     public bool DetachReset { get; set; }
 
     [Option('T', "timesteps", HelpText = "Frames per sample (default: the dataset's, 6 for the bundled data, 10 for DVS sets).")]
+
+    [Range(1, FrameSettings.MaxFrames)]
     public int? TimeSteps { get; set; }
 
     [Option("size", HelpText = "Resize frames to S x S, or HxW (e.g. 100x120), or 'native' (the sensor's size). Default: the dataset's; 34 N-MNIST, 64 CIFAR10-DVS and DVS Gesture, 48 N-Caltech101/N-CARS. Any size works with every model (pooling floors odd sizes).")]
+
+    [NotEmpty]
     public string? Size { get; set; }
 
     [Option("recipe", HelpText = "Start from a paper's recipe; explicit options override it. tet: VGGSNN, 48x48, T 10, triangle surrogate, TET loss, flip + roll, Adam 1e-3 cosine.")]
+
+    [OneOf("tet")]
     public string? Recipe { get; set; }
 
     [Option('b', "batch", HelpText = "Batch size (default 32).")]
+
+    [Range(1, 65536)]
     public int? Batch { get; set; }
 
     [Option('e', "epochs", HelpText = "Epochs (default 2). With --resume: train up to this many epochs in total.")]
+
+    [Range(1, 1_000_000)]
     public int? Epochs { get; set; }
 
     [Option("lr", HelpText = "Learning rate (default 1e-3).")]
+
+    [Range(0, 100, MinExclusive = true)]
     public double? LearningRate { get; set; }
 
     [Option("optimizer", HelpText = "adam (default) | adamw | sgd.")]
     public string? Optimizer { get; set; }
 
     [Option("weight-decay", HelpText = "Weight decay (default 0).")]
+
+    [Range(0, 100)]
     public double? WeightDecay { get; set; }
 
     [Option("schedule", HelpText = "cosine (default) | step | constant.")]
     public string? Schedule { get; set; }
 
     [Option("warmup", HelpText = "Linear warm-up epochs (default 0).")]
+
+    [Range(0, 1_000_000)]
     public int? Warmup { get; set; }
 
     [Option("loss", HelpText = "mean (CE of time-averaged logits, default) | tet (mean over time of per-step CE).")]
     public string? Loss { get; set; }
 
     [Option("label-smoothing", HelpText = "Label smoothing (default 0).")]
+
+    [Range(0, 1, MaxExclusive = true)]
     public double? LabelSmoothing { get; set; }
 
     [Option("clip-norm", HelpText = "Clip gradients to this global norm (default off).")]
+
+    [Range(0, double.MaxValue)]
     public double? ClipNorm { get; set; }
 
     [Option("val-fraction", HelpText = "Hold out this fraction of each class of the training split (seeded) to select the best checkpoint on (default 0.1; 0: no hold-out, the last epoch is kept). The test split never selects.")]
+
+    [Range(0, 1, MaxExclusive = true)]
     public double? ValidationFraction { get; set; }
 
     [Option("split-rule", HelpText = "Datasets without an official split (CIFAR10-DVS, N-Caltech101): seeded (9:1 per class, default), ordered (first 9/10 per class train), tebn (CIFAR10-DVS: first 100 per class test).")]
+    [OneOf("seeded", "ordered", "tebn")]
     public string? SplitRule { get; set; }
 
     [Option("split-seed", HelpText = "Seed of the seeded dataset split and of the validation hold-out (default 1; the same for every --seed, so runs pair up).")]
     public int? SplitSeed { get; set; }
 
     [Option("limit", HelpText = "Use at most N samples per class in each split (quick runs).")]
+
+    [Range(0, int.MaxValue)]
     public int? Limit { get; set; }
 
     [Option("augment", HelpText = "none | flip-roll (flip p 0.5 + roll up to 5 px: CIFAR10-DVS, N-Caltech101, N-CARS default) | roll (N-MNIST, DVS Gesture default) | nda (NDA: roll, rotate, shear, CutMix; flip where the dataset flips). Emulated sets: none.")]
+    [OneOf("none", "flip-roll", "roll", "nda")]
     public string? AugmentPolicy { get; set; }
 
     [Option("no-augment", HelpText = "Turn augmentation off.")]
@@ -117,12 +154,18 @@ public class TrainingOptions
     public string Device { get; set; } = "auto";
 
     [Option("out", Default = "runs", HelpText = "Folder that holds run folders.")]
+
+    [NotEmpty]
     public string Out { get; set; } = "runs";
 
     [Option("name", HelpText = "Run folder name (default: dataset-neuron-timestamp).")]
+
+    [RunName]
     public string? Name { get; set; }
 
     [Option("log-interval", HelpText = "Batches between progress updates (default 10).")]
+
+    [Range(1, int.MaxValue)]
     public int? LogInterval { get; set; }
 
     [Option("quiet", HelpText = "No progress bars; log lines only.")]
@@ -143,11 +186,9 @@ public class TrainingOptions
         Check("--augment", () => c.Augmentation is null ? c : Engine.Data.AugmentOptions.Policy(c.Augmentation));
         Check("--split-rule", () => c.SplitRule is "seeded" or "ordered" or "tebn" ? c : throw new ArgumentException($"unknown split rule '{c.SplitRule}'; use seeded, ordered or tebn."));
         Check("--device", () => DeviceOptions.Parse(c.Device));
-        Positive("--timesteps", c.TimeSteps);
-        Positive("--batch", c.BatchSize);
-        Positive("--epochs", c.Epochs);
-        if (c.LearningRate <= 0 || !double.IsFinite(c.LearningRate)) throw new UsageException($"--lr must be a positive number, not {c.LearningRate}.");
-        if (c.ValidationFraction is < 0 or >= 1) throw new UsageException($"--val-fraction must be in [0, 1), not {c.ValidationFraction}.");
+        // Ranges of single options are declared next to them (Validation.OptionRules); this is their product.
+        if (c.Size > 0 && FrameSettings.SizeProblem(c.TimeSteps, c.Size, c.Width > 0 ? c.Width : c.Size) is { } size)
+            throw new UsageException($"--timesteps and --size: {size}.");
         return c;
     }
 
@@ -161,7 +202,10 @@ public class TrainingOptions
         if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) && v > 0))
         {
             int h = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
-            return (h, parts.Length == 2 ? int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : 0, false);
+            int w = parts.Length == 2 ? int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (h > FrameSettings.MaxSide || w > FrameSettings.MaxSide)
+                throw new UsageException($"--size must be within [1, {FrameSettings.MaxSide}] on each side, not '{text}'.");
+            return (h, w, false);
         }
         throw new UsageException($"--size must be a positive size S, HxW (e.g. 100x120) or native, not '{text}'.");
     }
@@ -176,11 +220,6 @@ public class TrainingOptions
         {
             throw new UsageException($"{option}: {e.Message}");
         }
-    }
-
-    private static void Positive(string option, int value)
-    {
-        if (value <= 0) throw new UsageException($"{option} must be positive, not {value}.");
     }
 
     private TrainingConfig Build()
@@ -250,7 +289,7 @@ public static class TrainCommand
         try
         {
             var config = o.ToConfig();
-            var run = resume is not null ? RunFolder.Open(resume) : created = RunFolder.Create(o.Out, o.Name ?? RunFolder.DefaultName(config));
+            var run = resume is not null ? RunFolder.Open(resume, forWriting: true) : created = RunFolder.Create(o.Out, o.Name ?? RunFolder.DefaultName(config));
             runFolder = run.Root;
             using var log = Logging.ForRun(run.Log, o.Quiet);
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
@@ -270,9 +309,10 @@ public static class TrainCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
-            // A new run that failed before its first checkpoint leaves nothing worth keeping (the error was printed).
+            // A new run that failed before its first checkpoint leaves nothing worth keeping (the error was printed);
+            // only what this run created goes, never a folder that was there before.
             if (created is not null && !File.Exists(created.Last))
-                Directory.Delete(created.Root, recursive: true);
+                created.RemoveUnfinished();
         }
     }
 }
