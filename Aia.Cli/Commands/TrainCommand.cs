@@ -84,7 +84,7 @@ public class TrainingOptions
     [Range(1, 65536)]
     public int? Batch { get; set; }
 
-    [Option('e', "epochs", HelpText = "Epochs (default 2). With --resume: train up to this many epochs in total.")]
+    [Option('e', "epochs", HelpText = "Epochs (default: the dataset's, 2 for the bundled data, 10 for N-MNIST). With --resume: train up to this many epochs in total.")]
 
     [Range(1, 1_000_000)]
     public int? Epochs { get; set; }
@@ -242,7 +242,7 @@ public class TrainingOptions
             Width = width,
             NativeSize = native,
             BatchSize = Batch ?? b.BatchSize,
-            Epochs = Epochs ?? b.Epochs,
+            Epochs = Epochs ?? (Recipe is null ? info.Epochs ?? b.Epochs : b.Epochs),
             LearningRate = LearningRate ?? b.LearningRate,
             Optimizer = Optimizer ?? b.Optimizer,
             WeightDecay = WeightDecay ?? b.WeightDecay,

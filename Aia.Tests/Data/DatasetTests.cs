@@ -78,6 +78,21 @@ public sealed class DatasetTests
         Assert.Throws<ArgumentException>(() => DatasetCatalog.Scan("cifar10-dvs", root, new DatasetOptions { SplitRule = "random" }));
     }
 
+    [Test]
+    public void IdxFilesReadPlainAndGzipped()
+    {
+        byte[] plain = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, .. Enumerable.Range(1, 12).Select(i => (byte)i)];
+        var packed = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gz.Write(plain);
+        foreach (var bytes in new[] { plain, packed.ToArray() })
+        {
+            var (dims, data) = IdxFile.Read(new MemoryStream(bytes), "test-images");
+            Assert.That(dims, Is.EqualTo(new[] { 2, 2, 3 }));
+            Assert.That(data, Is.EqualTo(Enumerable.Range(1, 12).Select(i => (byte)i)));
+        }
+    }
+
     [TestCase("NMNIST", "n-mnist")]
     [TestCase("nmnist", "n-mnist")]
     [TestCase("NCARS", "n-cars")]

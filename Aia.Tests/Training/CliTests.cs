@@ -130,4 +130,41 @@ public sealed class CliEndToEndTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Test]
+    public void CompareStudyTrainsEachNeuronPerSeedReusesFinishedRunsAndReportsPairedDifferences()
+    {
+        var dir = Directory.CreateTempSubdirectory("aia-study-").FullName;
+        try
+        {
+            string[] common = ["compare", "--neurons", "lif,cached-aia", "--limit", "5", "--epochs", "1", "--model", "4,A", "-T", "2",
+                "--cache", Path.Combine(dir, "cache"), "--out", dir, "--study", "s", "--device", "cpu", "--quiet"];
+            var (code, output, err) = Support.Cli.Run([.. common, "--seeds", "2"]);
+            Assert.That(code, Is.Zero, err);
+            string study = Path.Combine(dir, "s");
+            foreach (var run in new[] { "lif-seed1", "cached-aia-seed1", "lif-seed2", "cached-aia-seed2" })
+                Assert.That(File.Exists(Path.Combine(study, run, "checkpoints", "last.json")), run);
+
+            // a third seed: the four finished runs are reused, two are trained
+            (code, output, err) = Support.Cli.Run([.. common, "--seeds", "3"]);
+            Assert.That(code, Is.Zero, err);
+            Assert.That(output.Split('\n').Count(l => l.Contains("reusing")), Is.EqualTo(4), output);
+            Assert.That(output, Does.Contain("training lif-seed3").And.Contain("training cached-aia-seed3"));
+            string md = File.ReadAllText(Path.Combine(study, "compare.md"));
+            Assert.That(md, Does.Contain("3 seeds (1, 2, 3)").And.Contain("| lif | 3 |").And.Contain("| cached-aia | 3 |"));
+            Assert.That(md, Does.Contain("Paired difference").And.Contain("| cached-aia | 3 |").And.Contain(" ± "));
+            Assert.That(md, Does.Match(@"\| cached-aia \| 3 \| [+-]\d+\.\d\d \| \[[+-]\d+\.\d\d, [+-]\d+\.\d\d\] \|"));
+            foreach (var f in new[] { "compare.md", "spikes_per_layer.png", "weights.png", "weight_change.png" })
+                Assert.That(File.Exists(Path.Combine(study, f)), f);
+
+            // the same study with other settings is refused, naming the run and the difference
+            (code, _, err) = Support.Cli.Run([.. common, "--seeds", "1", "--lr", "0.01"]);
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(err, Does.Contain("lif-seed1").And.Contain("LearningRate"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public static class DatasetCatalog
         new("n-cars", "N-CARS, ROOT/n-cars_{train,test}/{background,cars}/*.dat, 120x100", true, 10, 48, 48, (root, o) => NCars.Scan(root!, o)),
         new("n-mnist", "N-MNIST, ROOT/{Train,Test}/<digit>/*.bin, 34x34", true, 10, 34, 34, (root, o) => NMnist.Scan(root!, o))
         {
-            Augmentation = "roll",
+            Augmentation = "roll", Epochs = 10,
         },
         new("dvs-gesture", "DVS128 Gesture, ROOT/userNN_*.aedat + _labels.csv + trials_to_{train,test}.txt, 128x128", true, 10, 64, 64,
             (root, o) => DvsGesture.Scan(root!, o)) { Augmentation = "roll", Aliases = ["dvs128gesture"] },

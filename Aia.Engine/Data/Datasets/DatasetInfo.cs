@@ -20,6 +20,9 @@ public sealed record DatasetInfo(
     /// <summary>Whether a horizontal mirror image keeps the class (the default policy flips).</summary>
     public bool Flips => AugmentOptions.Policy(Augmentation).Flip;
 
+    /// <summary>Epochs a run trains by default (null: the training default, 2 for the bundled data).</summary>
+    public int? Epochs { get; init; }
+
     /// <summary>Other spellings accepted for the name (tonic's class names, lower-cased, without separators).</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
