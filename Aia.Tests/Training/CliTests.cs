@@ -33,6 +33,37 @@ public sealed class CliTests
         Assert.That(err, Does.Contain(named).And.Contain(value));
     }
 
+    [TestCase("--size", "12x", "--size")]
+    [TestCase("--augment", "mirror", "--augment")]
+    [TestCase("--split-rule", "random", "--split-rule")]
+    [TestCase("--recipe", "sota", "--recipe")]
+    public void BadNewOptionValuesNameTheOptionAndExit2(string option, string value, string named) =>
+        BadOptionValuesNameTheOptionAndExit2(option, value, named);
+
+    [Test]
+    public void RecipeTetSetsTetsSettingsAndExplicitOptionsOverrideIt()
+    {
+        var c = new Aia.Cli.Commands.TrainOptions { Dataset = "CIFAR10DVS", Recipe = "tet" }.ToConfig();
+        Assert.That((c.Dataset, c.Model, c.Size, c.TimeSteps, c.Surrogate, c.Loss, c.Augmentation, c.Optimizer, c.LearningRate, c.Schedule, c.Recipe),
+            Is.EqualTo(("cifar10-dvs", "vggsnn", 48, 10, "triangle", "tet", "flip-roll", "adam", 1e-3, "cosine", "tet")));
+        Assert.That(Aia.Engine.Training.Recipes.Describe(c), Does.Contain("48x48").And.Contain("triangle").And.Contain("loss tet").And.Contain("flip-roll"));
+        var o = new Aia.Cli.Commands.TrainOptions { Dataset = "cifar10-dvs", Recipe = "tet", Size = "64", TimeSteps = 16 }.ToConfig();
+        Assert.That((o.Size, o.TimeSteps, o.Model), Is.EqualTo((64, 16, "vggsnn")));
+    }
+
+    [Test]
+    public void DatasetDefaultsFollowTheDatasetAndSizesParse()
+    {
+        var n = new Aia.Cli.Commands.TrainOptions { Dataset = "nmnist" }.ToConfig();
+        Assert.That((n.Dataset, n.TimeSteps, n.Size, n.ValidationFraction, n.SplitRule), Is.EqualTo(("n-mnist", 10, 0, 0.1, "seeded")));
+        Assert.That(Aia.Engine.Training.Trainer.AugmentationOf(n).Flip, Is.False);
+        var r = new Aia.Cli.Commands.TrainOptions { Dataset = "ncars", Size = "100x120" }.ToConfig();
+        Assert.That((r.Size, r.Width, r.NativeSize), Is.EqualTo((100, 120, false)));
+        var native = new Aia.Cli.Commands.TrainOptions { Dataset = "dvsgesture", Size = "native" }.ToConfig();
+        Assert.That((native.Dataset, native.NativeSize), Is.EqualTo(("dvs-gesture", true)));
+        Assert.That(new Aia.Cli.Commands.TrainOptions { NoAugment = true }.ToConfig().Augment, Is.False);
+    }
+
     [Test]
     public void HelpListsTheVerbsAndExits0()
     {

@@ -77,6 +77,27 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void NdaWithCutMixTrainsAndResumesExactly()
+    {
+        var config = SyntheticData.Config() with { Augment = true, Augmentation = "nda", Epochs = 2 };
+        var whole = NewRun("nda-whole");
+        using (var trainer = Trainer.Start(D, config, whole, Log, data: SyntheticData.Splits()))
+        {
+            Assert.That(trainer.Augmentation.CutMixProbability, Is.GreaterThan(0));
+            trainer.Train();
+        }
+        var rows = MetricsLog.Load(Path.Combine(whole.Root, "metrics.jsonl"));
+        Assert.That(rows.All(r => double.IsFinite(r.TrainLoss)), Is.True);
+        var parts = NewRun("nda-parts");
+        using var cancel = new CancellationTokenSource();
+        using (var trainer = Trainer.Start(D, config, parts, Log, new StopAt(2, 4, cancel), SyntheticData.Splits()))
+            trainer.Train(cancel.Token);
+        using (var trainer = Trainer.Resume(D, parts, Log, data: SyntheticData.Splits()))
+            trainer.Train();
+        Assert.That(Checkpoint.Load(parts.Last).Tensors["classifier.weight"].Data, Is.EqualTo(Checkpoint.Load(whole.Last).Tensors["classifier.weight"].Data));
+    }
+
+    [Test]
     public void WithoutAHoldOutTheLastEpochIsKept()
     {
         var run = NewRun("no-holdout");
