@@ -150,7 +150,7 @@ public sealed class Trainer : IDisposable
             log.Information("Recipe {Recipe}: {Settings}", recipe, Recipes.Describe(c));
         var info = Data.Datasets.DatasetCatalog.TryFind(c.Dataset);
         log.Information("Split: {Split}; {Train} train, {Validation} validation, {Test} test samples",
-            info is null ? "as given" : (c.SplitRule == "seeded" ? info.SplitDescription : $"{info.SplitDescription}; rule {c.SplitRule}"),
+            info is null ? "as given" : info.OfficialSplit ? info.SplitDescription : $"{info.SplitDescription}; this run: {c.SplitRule} (split seed {c.SplitSeed})",
             train.Count, validation?.Count ?? 0, data.Test.Count);
         log.Information(validation is null
             ? "Selection: none (--val-fraction 0): 'best' is the last epoch; the test split is reported, never selects"

@@ -18,10 +18,12 @@ public static class DatasetCatalog
             (root, o) => FashionMnistDvs.Scan(root, o, "mnist-dvs", FashionMnistDvs.DigitNames)) { Augmentation = "none" },
         new("cifar10-dvs", "CIFAR10-DVS, ROOT/<class>/*.aedat, 128x128", true, 10, 64, 64, (root, o) => Cifar10Dvs.Scan(root!, o))
         {
+            OfficialSplit = false,
             SplitDescription = "no official split: seeded 9:1 per class (--split-rule seeded, --split-seed S), or TEBN's first 100 per class as test (--split-rule tebn)",
         },
         new("n-caltech101", "N-Caltech101, ROOT/Caltech101/<class>/*.bin, up to 240x180", true, 10, 48, 48, (root, o) => NCaltech101.Scan(root!, o))
         {
+            OfficialSplit = false,
             SplitDescription = "no official split: seeded 9:1 per class (--split-rule seeded, --split-seed S)",
         },
         new("n-cars", "N-CARS, ROOT/n-cars_{train,test}/{background,cars}/*.dat, 120x100", true, 10, 48, 48, (root, o) => NCars.Scan(root!, o)),

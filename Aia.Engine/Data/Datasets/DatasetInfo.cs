@@ -26,6 +26,9 @@ public sealed record DatasetInfo(
     /// <summary>Other spellings accepted for the name (tonic's class names, lower-cased, without separators).</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
+    /// <summary>Whether the dataset comes with a train/test split (false: the split rule and seed decide it).</summary>
+    public bool OfficialSplit { get; init; } = true;
+
     /// <summary>How the dataset is split into train and test, in words (printed at the start of a run).</summary>
     public string SplitDescription { get; init; } = "official split";
 }
