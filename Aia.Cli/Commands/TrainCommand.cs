@@ -64,7 +64,7 @@ public class TrainingOptions
     [Option("detach-reset", HelpText = "Cut the reset path from the gradient.")]
     public bool DetachReset { get; set; }
 
-    [Option('T', "timesteps", HelpText = "Frames per sample (default: the dataset's, 6 for the bundled data, 10 for DVS sets).")]
+    [Option('T', "timesteps", HelpText = "Frames per sample (default: the dataset's, 6 for the bundled data and N-MNIST, 10 for the other DVS sets).")]
 
     [Range(1, FrameSettings.MaxFrames)]
     public int? TimeSteps { get; set; }
@@ -84,7 +84,7 @@ public class TrainingOptions
     [Range(1, 65536)]
     public int? Batch { get; set; }
 
-    [Option('e', "epochs", HelpText = "Epochs (default: the dataset's, 2 for the bundled data, 10 for N-MNIST). With --resume: train up to this many epochs in total.")]
+    [Option('e', "epochs", HelpText = "Epochs (default: the dataset's, 2 for the bundled data, 20 for N-MNIST). With --resume: train up to this many epochs in total.")]
 
     [Range(1, 1_000_000)]
     public int? Epochs { get; set; }

@@ -55,7 +55,8 @@ public sealed class CliTests
     public void DatasetDefaultsFollowTheDatasetAndSizesParse()
     {
         var n = new Aia.Cli.Commands.TrainOptions { Dataset = "nmnist" }.ToConfig();
-        Assert.That((n.Dataset, n.TimeSteps, n.Size, n.ValidationFraction, n.SplitRule), Is.EqualTo(("n-mnist", 10, 0, 0.1, "seeded")));
+        Assert.That((n.Dataset, n.TimeSteps, n.Size, n.ValidationFraction, n.SplitRule), Is.EqualTo(("n-mnist", 6, 0, 0.1, "seeded")));
+        Assert.That(n.Epochs, Is.EqualTo(20));
         Assert.That(Aia.Engine.Training.Trainer.AugmentationOf(n).Flip, Is.False);
         var r = new Aia.Cli.Commands.TrainOptions { Dataset = "ncars", Size = "100x120" }.ToConfig();
         Assert.That((r.Size, r.Width, r.NativeSize), Is.EqualTo((100, 120, false)));
