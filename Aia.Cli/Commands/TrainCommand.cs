@@ -89,7 +89,7 @@ public class TrainingOptions
     [Range(1, 1_000_000)]
     public int? Epochs { get; set; }
 
-    [Option("lr", HelpText = "Learning rate (default 1e-3).")]
+    [Option("lr", HelpText = "Learning rate (default 1e-3; 2e-3 for N-MNIST).")]
 
     [Range(0, 100, MinExclusive = true)]
     public double? LearningRate { get; set; }
@@ -140,8 +140,8 @@ public class TrainingOptions
     [Range(0, int.MaxValue)]
     public int? Limit { get; set; }
 
-    [Option("augment", HelpText = "none | flip-roll (flip p 0.5 + roll up to 5 px: CIFAR10-DVS, N-Caltech101, N-CARS default) | roll (N-MNIST, DVS Gesture default) | nda (NDA: roll, rotate, shear, CutMix; flip where the dataset flips). Emulated sets: none.")]
-    [OneOf("none", "flip-roll", "roll", "nda")]
+    [Option("augment", HelpText = "none | flip-roll (flip p 0.5 + roll up to 5 px: CIFAR10-DVS, N-Caltech101, N-CARS default) | roll (DVS Gesture default; roll:2 N-MNIST's) | nda (NDA: roll, rotate, shear, CutMix; flip where the dataset flips); NAME:N rolls up to N px. Emulated sets: none.")]
+    [NotEmpty]
     public string? AugmentPolicy { get; set; }
 
     [Option("no-augment", HelpText = "Turn augmentation off.")]
@@ -243,7 +243,7 @@ public class TrainingOptions
             NativeSize = native,
             BatchSize = Batch ?? b.BatchSize,
             Epochs = Epochs ?? (Recipe is null ? info.Epochs ?? b.Epochs : b.Epochs),
-            LearningRate = LearningRate ?? b.LearningRate,
+            LearningRate = LearningRate ?? (Recipe is null ? info.LearningRate ?? b.LearningRate : b.LearningRate),
             Optimizer = Optimizer ?? b.Optimizer,
             WeightDecay = WeightDecay ?? b.WeightDecay,
             Schedule = Schedule ?? b.Schedule,

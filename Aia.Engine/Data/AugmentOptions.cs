@@ -19,16 +19,28 @@ public sealed record AugmentOptions
     /// roll by up to 5 px in x and y); <c>roll</c>, the roll alone (digits and gestures, where a mirror image is
     /// another class); <c>nda</c>, neuromorphic data augmentation (Li et al., ECCV 2022): flip, roll, rotation
     /// up to 15 degrees, shear up to 8 degrees, and CutMix of a box of the frames of another sample of the batch
-    /// (labels mixed by area) with p 0.5; <c>nda-noflip</c> the same without the flip.
+    /// (labels mixed by area) with p 0.5; <c>nda-noflip</c> the same without the flip. <c>NAME:N</c> rolls by up to N
+    /// pixels instead of 5.
     /// </summary>
-    public static AugmentOptions Policy(string name) => name.Trim().ToLowerInvariant() switch
+    public static AugmentOptions Policy(string name)
+    {
+        // NAME:N sets the roll's reach to N pixels (roll:2 for 34x34 digits that the saccades already move)
+        var parts = name.Trim().ToLowerInvariant().Split(':');
+        var policy = Named(parts[0]);
+        if (parts.Length == 1) return policy;
+        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int shift) || shift > 64)
+            throw new ArgumentException($"augmentation '{name}': the roll's reach after ':' must be a whole number of pixels from 0 to 64.");
+        return policy with { Name = $"{parts[0]}:{shift}", MaxShift = shift };
+    }
+
+    private static AugmentOptions Named(string name) => name switch
     {
         "none" => None,
         "flip-roll" => new() { Name = "flip-roll" },
         "roll" => new() { Name = "roll", Flip = false },
         "nda" => new() { Name = "nda", MaxRotationDegrees = 15, MaxShearDegrees = 8, CutMixProbability = 0.5 },
         "nda-noflip" => new() { Name = "nda-noflip", Flip = false, MaxRotationDegrees = 15, MaxShearDegrees = 8, CutMixProbability = 0.5 },
-        _ => throw new ArgumentException($"unknown augmentation '{name}'; use {string.Join(", ", Policies)}."),
+        _ => throw new ArgumentException($"unknown augmentation '{name}'; use {string.Join(", ", Policies)} (NAME:N rolls up to N px)."),
     };
 
     /// <summary>The policy's name (for the log), or <c>custom</c>.</summary>

@@ -85,8 +85,8 @@ public sealed class Trainer : IDisposable
         if (!c.Augment) return AugmentOptions.None;
         var info = Data.Datasets.DatasetCatalog.TryFind(c.Dataset);
         string name = c.Augmentation ?? info?.Augmentation ?? "flip-roll";
-        if (name.Trim().Equals("nda", StringComparison.OrdinalIgnoreCase) && info is { Flips: false })
-            name = "nda-noflip";
+        if (name.Trim().StartsWith("nda", StringComparison.OrdinalIgnoreCase) && !name.Trim().StartsWith("nda-", StringComparison.OrdinalIgnoreCase) && info is { Flips: false })
+            name = "nda-noflip" + name.Trim()[3..];
         return AugmentOptions.Policy(name);
     }
 

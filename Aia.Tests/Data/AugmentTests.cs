@@ -151,5 +151,8 @@ public sealed class AugmentTests
         Assert.That(AugmentOptions.Policy("none").Describe(), Does.Contain("no augmentation"));
         Assert.That(AugmentOptions.Policy("nda").Describe(), Does.Contain("rotation").And.Contain("shear").And.Contain("CutMix"));
         Assert.Throws<ArgumentException>(() => AugmentOptions.Policy("mirror"));
+        Assert.That(AugmentOptions.Policy("roll:2").Describe(), Is.EqualTo("roll:2: roll up to 2 px in x and y"));
+        Assert.That(AugmentOptions.Policy("flip-roll:3").Flip, Is.True);
+        Assert.Throws<ArgumentException>(() => AugmentOptions.Policy("roll:x"));
     }
 }

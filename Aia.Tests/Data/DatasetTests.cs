@@ -110,19 +110,18 @@ public sealed class DatasetTests
     public void UnknownDatasetNamesAreRejected() =>
         Assert.That(Assert.Throws<ArgumentException>(() => DatasetCatalog.Find("imagenet-dvs"))!.Message, Does.Contain("n-mnist"));
 
-    [TestCase("cifar10-dvs", "flip-roll")]
-    [TestCase("n-caltech101", "flip-roll")]
-    [TestCase("n-cars", "flip-roll")]
-    [TestCase("n-mnist", "roll")]
-    [TestCase("dvs-gesture", "roll")]
-    [TestCase("fashion-mnist-dvs", "none")]
-    public void EachDatasetHasItsAugmentation(string dataset, string policy)
+    [TestCase("cifar10-dvs", "flip-roll", true, 5)]
+    [TestCase("n-caltech101", "flip-roll", true, 5)]
+    [TestCase("n-cars", "flip-roll", true, 5)]
+    [TestCase("n-mnist", "roll:2", false, 2)]
+    [TestCase("dvs-gesture", "roll", false, 5)]
+    [TestCase("fashion-mnist-dvs", "none", false, 0)]
+    public void EachDatasetHasItsAugmentation(string dataset, string policy, bool flips, int shift)
     {
         var chosen = Aia.Engine.Training.Trainer.AugmentationOf(new Aia.Engine.Training.TrainingConfig { Dataset = dataset });
         Assert.That(chosen.Name, Is.EqualTo(policy));
-        bool flips = policy == "flip-roll";
         Assert.That(chosen.Flip, Is.EqualTo(flips), "digits and gestures are never mirrored");
-        Assert.That(chosen.MaxShift, Is.EqualTo(policy == "none" ? 0 : 5));
+        Assert.That(chosen.MaxShift, Is.EqualTo(shift));
         var nda = Aia.Engine.Training.Trainer.AugmentationOf(new Aia.Engine.Training.TrainingConfig { Dataset = dataset, Augmentation = "nda" });
         Assert.That(nda.Flip, Is.EqualTo(flips), "NDA flips only where the dataset's default does");
         Assert.That(nda.CutMixProbability, Is.GreaterThan(0));

@@ -56,7 +56,7 @@ public sealed class CliTests
     {
         var n = new Aia.Cli.Commands.TrainOptions { Dataset = "nmnist" }.ToConfig();
         Assert.That((n.Dataset, n.TimeSteps, n.Size, n.ValidationFraction, n.SplitRule), Is.EqualTo(("n-mnist", 6, 0, 0.1, "seeded")));
-        Assert.That(n.Epochs, Is.EqualTo(20));
+        Assert.That((n.Epochs, n.LearningRate), Is.EqualTo((20, 2e-3)));
         Assert.That(Aia.Engine.Training.Trainer.AugmentationOf(n).Flip, Is.False);
         var r = new Aia.Cli.Commands.TrainOptions { Dataset = "ncars", Size = "100x120" }.ToConfig();
         Assert.That((r.Size, r.Width, r.NativeSize), Is.EqualTo((100, 120, false)));
