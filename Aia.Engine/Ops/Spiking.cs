@@ -24,7 +24,10 @@ public static class Spiking
     /// <summary>AIA (Eq. 6-7): fires like LIF; backward dx = x * du, x being these input currents.</summary>
     public static Tensor Aia(Tensor x, NeuronOptions options) => LifOrAia("Spiking.Aia", x, options, aia: true);
 
-    /// <summary>PLIF: LIF with decay sigmoid(w[0]), w a learnable one-element tensor.</summary>
+    /// <summary>
+    /// PLIF as Fang et al. / SpikingJelly define it: u[t] = u[t-1] + (x[t] - u[t-1]) k (after the hard reset),
+    /// k = 1/tau = sigmoid(w[0]), w a learnable one-element tensor (see <see cref="PlifKernels"/>).
+    /// </summary>
     public static Tensor Plif(Tensor x, Tensor w, NeuronOptions options)
     {
         if (w.Length != 1)
@@ -47,7 +50,7 @@ public static class Spiking
                 d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xv, w.View, d.Arena.Allocate<float>(x.Length), u, chunks, pSave);
                 var partials = d.Arena.Allocate<float>(chunks);
                 var (dx, acc) = InputGradient(x);
-                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, w.View, dx, partials, chunks, Elementwise.Flag(acc),
+                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, xv, w.View, dx, partials, chunks, Elementwise.Flag(acc),
                     WithLaunchShape(d, pSave, xv, g.View, dx));
                 if (!w.RequiresGrad) return;
                 var (dw, accW) = w.GradientTarget();

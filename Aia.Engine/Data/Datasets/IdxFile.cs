@@ -15,7 +15,8 @@ public static class IdxFile
     {
         var buffered = new BufferedStream(stream);
         Span<byte> head = stackalloc byte[4];
-        if (buffered.ReadAtLeast(head, 2, throwOnEndOfStream: false) < 2)
+        // exactly two bytes: ReadAtLeast may fill the whole span, and a plain file's next two are read below
+        if (buffered.ReadAtLeast(head[..2], 2, throwOnEndOfStream: false) < 2)
             throw new InvalidDataException($"{name}: empty file");
         Stream source = buffered;
         if (head[0] == 0x1F && head[1] == 0x8B)
