@@ -7,7 +7,9 @@ using Aia.Engine.Runtime;
 // written once), with GPU-side timing (profiling markers) on GPUs.
 // End-to-end training step (the PyTorch peer's measurement): ... -- step [--model vggsnn] [--neuron lif]
 //   [-T 10] [--size 64] [--batch 32] [--device ...] [--iterations N]
+// Both take --precision fp32|tf32|bf16 (default tf32 on CUDA; the CPU computes fp32).
 var kind = DeviceKind.Auto;
+Precision? precision = null;
 string filter = "", model = "small", neuron = "cached-aia";
 int scale = 0, iterations = 20, steps = 6, size = 32, batch = 32;
 bool step = args.Length > 0 && args[0] == "step";
@@ -16,6 +18,7 @@ for (int i = step ? 1 : 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--device": kind = Enum.Parse<DeviceKind>(args[++i], ignoreCase: true); break;
+        case "--precision": precision = Precisions.Parse(args[++i]); break;
         case "--filter": filter = args[++i]; break;
         case "--scale": scale = int.Parse(args[++i]); break;
         case "--iterations": iterations = int.Parse(args[++i]); break;
@@ -26,16 +29,16 @@ for (int i = step ? 1 : 0; i < args.Length; i++)
         case "--batch" when step: batch = int.Parse(args[++i]); break;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}'; use --device, --filter, --scale, --iterations (kernels) " +
-                                    "or step --model --neuron -T --size --batch --device --iterations");
+                                    "or step --model --neuron -T --size --batch --device --iterations; --precision fp32|tf32|bf16 for both");
             return 2;
     }
 }
 if (step)
 {
-    using var stepDevice = Device.Create(kind);
+    using var stepDevice = Device.Create(kind, precision: precision);
     return StepBenchmark.Run(stepDevice, model, neuron, steps, size, batch, iterations);
 }
-using var device = Device.Create(kind, profiling: true);
+using var device = Device.Create(kind, profiling: true, precision: precision);
 if (scale == 0)
     scale = device.Kind == DeviceKind.Cpu ? 32 : 1;
 Console.WriteLine($"device: {device.Description}; batch scale 1/{scale}; {iterations} iterations, median");
