@@ -139,12 +139,11 @@ public sealed class NirH5pyTests
                         Assert.That(lambda, Is.LessThan(1), what);
                         Assert.That(Unique(fields, "tau"), Is.EqualTo(new[] { (float)(1e-4 / (1 - lambda)) }), what + " tau = dt / (1 - lambda)");
                         Assert.That(Unique(fields, "r"), Is.EqualTo(new[] { (float)(1 / (1 - lambda)) }), what + " r = 1 / (1 - lambda)");
+                        Assert.That(lambda, Is.EqualTo(NirModels.Options(neuron).Decay), what);
                     }
                     Assert.That(Unique(fields, "v_leak"), Is.EqualTo(new[] { 0f }), what);
                     Assert.That(Unique(fields, "v_reset"), Is.EqualTo(new[] { 0f }), what);
                     Assert.That(Unique(fields, "v_threshold"), Is.EqualTo(new[] { n.Options.Threshold }), what + " v_threshold = Vth");
-                    if (neuron != "plif")
-                        Assert.That(lambda, Is.EqualTo(NirModels.Options(neuron).Decay), what);
                     break;
                 }
                 case "IF":
