@@ -34,7 +34,7 @@ public static class Convolution
                 if (weight.RequiresGrad)
                 {
                     var (dw, acc) = weight.GradientTarget();
-                    BackwardWeight(d, dy.View, x.View, dw, g, acc);
+                    BackwardWeight(d, dy.View, x.ReadForBackward(), dw, g, acc);
                 }
                 if (bias is { RequiresGrad: true })
                 {

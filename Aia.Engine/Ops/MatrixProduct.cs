@@ -22,6 +22,7 @@ public static class MatrixProduct
         Forward(d, x.View, weight.View, bias?.View, y.View, rows, inputs, outputs);
         if (d.Tape.Needs(x, weight, bias))
         {
+            x.PinForBackward();
             d.Tape.Record(y, () =>
             {
                 if (y.Grad is not { } dy) return;
