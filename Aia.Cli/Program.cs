@@ -1,4 +1,5 @@
 using Aia.Cli.Commands;
+using Aia.Cli.Validation;
 using CommandLine;
 
 namespace Aia.Cli;
@@ -31,15 +32,18 @@ public static class Program
             s.CaseInsensitiveEnumValues = true;
             s.CaseSensitive = false;
         });
-        var parsed = parser.ParseArguments(DataCommand.JoinVerb(args), Verbs);
+        var line = DataCommand.JoinVerb(args);
+        var parsed = parser.ParseArguments(line, Verbs);
         try
         {
+            // Option rules (ranges, names, missing values, stray words) hold before any verb does any work.
+            if (parsed is Parsed<object> ok)
+                OptionRules.Check(ok.Value, line);
             return Dispatch(parsed);
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"aia: {e.Message}");
-            return 2;
+            return Usage.Refuse(parsed, e.Message);
         }
     }
 

@@ -22,4 +22,27 @@ public static class Usage
         (asked ? Console.Out : Console.Error).WriteLine(help);
         return asked ? 0 : 2;
     }
+
+    /// <summary>
+    /// Prints a usage error of a parsed command line as <c>aia VERB: message</c>, then the verb's usage, on stderr;
+    /// returns 2.
+    /// </summary>
+    public static int Refuse<T>(ParserResult<T> parsed, string message)
+    {
+        string verb = parsed.TypeInfo.Current.GetCustomAttributes(typeof(VerbAttribute), true) is [VerbAttribute v, ..]
+            ? v.Name.Replace("data-", "data ", StringComparison.Ordinal)
+            : "";
+        Console.Error.WriteLine($"aia{(verb.Length > 0 ? " " + verb : "")}: {message}");
+        Console.Error.WriteLine();
+        var help = HelpText.AutoBuild(parsed, h =>
+        {
+            h.AdditionalNewLineAfterOption = false;
+            h.Heading = $"usage: aia {verb} [options] (aia {verb} --help for examples)";
+            h.Copyright = "";
+            h.AddDashesToOption = true;
+            return h;
+        }, e => e);
+        Console.Error.WriteLine(help);
+        return 2;
+    }
 }

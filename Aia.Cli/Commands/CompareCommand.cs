@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Aia.Engine.IO;
 using Aia.Engine.Training;
+using Aia.Cli.Validation;
 using CommandLine;
 
 namespace Aia.Cli.Commands;
@@ -11,12 +12,17 @@ namespace Aia.Cli.Commands;
 public sealed class CompareOptions : TrainingOptions
 {
     [Option("neurons", Default = "lif,aia,cached-aia", HelpText = "Neurons to train, comma-separated (lif, if, plif, aia, cached-aia).")]
+    [NotEmpty]
     public string Neurons { get; set; } = "lif,aia,cached-aia";
 
     [Option("runs", HelpText = "Compare these existing run folders instead of training.")]
+
+    [NotEmpty]
     public IEnumerable<string> Runs { get; set; } = [];
 
     [Option("report", HelpText = "Folder for compare.md and the plots (default: OUT/compare-TIMESTAMP).")]
+
+    [NotEmpty]
     public string? Report { get; set; }
 }
 
@@ -43,9 +49,9 @@ public static class CompareCommand
                     runs.Add(folder!);
                 }
             }
+            var summaries = runs.Select(RunSummary.Read).ToList();
             string report = o.Report ?? Path.Combine(o.Out, $"compare-{stamp}");
             Directory.CreateDirectory(report);
-            var summaries = runs.Select(RunSummary.Read).ToList();
             string markdown = Markdown(summaries);
             AtomicFile.WriteAllText(Path.Combine(report, "compare.md"), markdown);
             DrawPlots(summaries, report);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aia.Engine.Data;
 using Aia.Engine.Data.Datasets;
 using Aia.Engine.Data.Formats;
+using Aia.Cli.Validation;
 using CommandLine;
 
 namespace Aia.Cli.Commands;
@@ -12,10 +13,12 @@ public sealed class DataInspectOptions
 {
     /// <summary>The event file.</summary>
     [Value(0, MetaName = "FILE", Required = true, HelpText = "An .aedat (AER-DAT2.0 or AEDAT 3.1), ATIS .bin or Prophesee .dat file.")]
+    [NotEmpty]
     public string File { get; set; } = "";
 
     /// <summary>How many events to list.</summary>
     [Option("events", Default = 10, HelpText = "How many of the first events to list.")]
+    [Range(0, 1_000_000)]
     public int Events { get; set; }
 }
 
@@ -25,30 +28,37 @@ public sealed class DataPrepareOptions
 {
     /// <summary>Dataset name.</summary>
     [Option("dataset", Default = DatasetCatalog.DefaultName, HelpText = "fashion-mnist-dvs | mnist-dvs | cifar10-dvs | n-caltech101 | n-cars | n-mnist | dvs-gesture")]
+    [NotEmpty]
     public string Dataset { get; set; } = DatasetCatalog.DefaultName;
 
     /// <summary>Where the dataset was extracted.</summary>
     [Option("root", HelpText = "Folder the dataset was extracted to (not needed for fashion-mnist-dvs).")]
+    [NotEmpty]
     public string? Root { get; set; }
 
     /// <summary>Cache folder.</summary>
     [Option("cache", HelpText = "Cache folder (default: $AIA_CACHE, else data/cache).")]
+    [NotEmpty]
     public string? Cache { get; set; }
 
     /// <summary>Frames T.</summary>
     [Option("frames", HelpText = "Frames per sample T (default: the dataset's).")]
+    [Range(1, FrameSettings.MaxFrames)]
     public int? Frames { get; set; }
 
     /// <summary>Training height.</summary>
     [Option("height", HelpText = "Frame height after resizing (default: the dataset's).")]
+    [Range(1, FrameSettings.MaxSide)]
     public int? Height { get; set; }
 
     /// <summary>Training width.</summary>
     [Option("width", HelpText = "Frame width after resizing (default: the dataset's).")]
+    [Range(1, FrameSettings.MaxSide)]
     public int? Width { get; set; }
 
     /// <summary>Split mode.</summary>
     [Option("split", Default = "count", HelpText = "count (equal events per frame) | time (equal duration per frame)")]
+    [OneOf("count", "time")]
     public string Split { get; set; } = "count";
 
     /// <summary>Interpolation.</summary>
@@ -61,10 +71,12 @@ public sealed class DataPrepareOptions
 
     /// <summary>Clamp ceiling.</summary>
     [Option("clamp-max", Default = 1f, HelpText = "Ceiling of --normalization clamp.")]
+    [Range(0, float.MaxValue, MinExclusive = true)]
     public float ClampMax { get; set; }
 
     /// <summary>Per-class limit.</summary>
     [Option("limit", Default = 0, HelpText = "At most this many samples per class and split (0 = all).")]
+    [Range(0, int.MaxValue)]
     public int Limit { get; set; }
 
     /// <summary>Skip unreadable files.</summary>
@@ -77,6 +89,7 @@ public sealed class DataPrepareOptions
 
     /// <summary>Worker threads.</summary>
     [Option("threads", Default = 0, HelpText = "Worker threads (0 = one per core).")]
+    [Range(0, 1024)]
     public int Threads { get; set; }
 }
 
@@ -126,11 +139,8 @@ public static class DataCommand
     /// <summary>Builds (or checks) the caches of a dataset with a progress bar; exit 1 on failure.</summary>
     public static int Prepare(DataPrepareOptions o)
     {
-        if (o.Split is not ("count" or "time"))
-        {
-            Console.Error.WriteLine($"aia data prepare: --split must be count or time, not '{o.Split}'.");
-            return 2;
-        }
+        if ((o.Frames ?? o.Height ?? o.Width) is not null && FrameSettings.SizeProblem(o.Frames ?? 1, o.Height ?? 1, o.Width ?? 1) is { } size)
+            throw new UsageException($"--frames, --height and --width: {size}.");
         var bar = new ProgressBar();
         var options = new DatasetOptions
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Aia.Engine.Runtime;
 using Aia.Engine.Training;
+using Aia.Cli.Validation;
 using CommandLine;
 
 namespace Aia.Cli.Commands;
@@ -10,18 +11,27 @@ namespace Aia.Cli.Commands;
 public sealed class EvalOptions
 {
     [Option("checkpoint", Required = true, HelpText = "A checkpoint (runs/NAME/checkpoints/best.safetensors) or a run folder (its best checkpoint).")]
+    [NotEmpty]
     public string Checkpoint { get; set; } = "";
 
     [Option("split", Default = "test", HelpText = "test | train.")]
+
+    [OneOf("test", "train")]
     public string Split { get; set; } = "test";
 
     [Option("root", HelpText = "Dataset folder, if it moved since training.")]
+
+    [NotEmpty]
     public string? Root { get; set; }
 
     [Option("batch", Default = 64, HelpText = "Batch size.")]
+
+    [Range(1, 65536)]
     public int Batch { get; set; }
 
     [Option("limit", HelpText = "At most N samples per class.")]
+
+    [Range(0, int.MaxValue)]
     public int? Limit { get; set; }
 
     [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
@@ -64,7 +74,17 @@ public static class EvalCommand
     public static string CheckpointPath(string path, string which)
     {
         if (Directory.Exists(path))
-            path = Path.Combine(path, "checkpoints", which + ".safetensors");
+        {
+            string folder = path;
+            path = Path.Combine(folder, "checkpoints", which + ".safetensors");
+            // A run stopped before its first evaluation has no best checkpoint yet; its last one is what there is.
+            string last = Path.Combine(folder, "checkpoints", "last.safetensors");
+            if (!File.Exists(path) && File.Exists(last))
+            {
+                Console.Error.WriteLine($"note: {folder} has no {which} checkpoint yet; using {last}");
+                path = last;
+            }
+        }
         if (!File.Exists(path))
             throw new FileNotFoundException($"Checkpoint not found: {path}", path);
         return path;

@@ -4,6 +4,7 @@ using Aia.Engine.Models;
 using Aia.Engine.Ops;
 using Aia.Engine.Runtime;
 using Aia.Engine.Training;
+using Aia.Cli.Validation;
 using CommandLine;
 
 namespace Aia.Cli.Commands;
@@ -13,15 +14,22 @@ namespace Aia.Cli.Commands;
 public sealed class ExportOptions
 {
     [Option("checkpoint", Required = true, HelpText = "A checkpoint or a run folder (its best checkpoint).")]
+    [NotEmpty]
     public string Checkpoint { get; set; } = "";
 
     [Option("out", HelpText = "Output file (default: model.safetensors in the run folder).")]
+
+    [NotEmpty]
     public string? Out { get; set; }
 
     [Option("verify-samples", Default = 64, HelpText = "Test samples on which the folded logits are compared with the trained network's (0: skip).")]
+
+    [Range(0, 1_000_000)]
     public int VerifySamples { get; set; }
 
     [Option("root", HelpText = "Dataset folder, if it moved since training (for the check).")]
+
+    [NotEmpty]
     public string? Root { get; set; }
 
     [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]

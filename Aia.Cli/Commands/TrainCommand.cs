@@ -1,5 +1,7 @@
+using Aia.Engine.Data;
 using Aia.Engine.Runtime;
 using Aia.Engine.Training;
+using Aia.Cli.Validation;
 using CommandLine;
 using CommandLine.Text;
 using Serilog;
@@ -11,6 +13,7 @@ namespace Aia.Cli.Commands;
 public sealed class TrainOptions : TrainingOptions
 {
     [Option("resume", HelpText = "Continue the run in this folder (or from this checkpoint) exactly where it stopped.")]
+    [NotEmpty]
     public string? Resume { get; set; }
 
     [Usage(ApplicationAlias = "aia")]
@@ -28,18 +31,26 @@ public class TrainingOptions
     private static readonly TrainingConfig Defaults = new();
 
     [Option("dataset", HelpText = "fashion-mnist-dvs (bundled, default), mnist-dvs, cifar10-dvs, n-caltech101, n-cars, n-mnist, dvs-gesture.")]
+
+    [NotEmpty]
     public string? Dataset { get; set; }
 
     [Option("root", HelpText = "Folder the dataset was extracted to (not needed for the bundled dataset).")]
+
+    [NotEmpty]
     public string? Root { get; set; }
 
     [Option("cache", HelpText = "Folder for the preprocessed frame caches (default: $AIA_CACHE, else ./data/cache).")]
+
+    [NotEmpty]
     public string? Cache { get; set; }
 
     [Option("skip-bad", HelpText = "Leave out (and list) corrupt or truncated event files instead of stopping.")]
     public bool SkipBad { get; set; }
 
     [Option("model", HelpText = "small (default), vggsnn (the paper's VGG-9), a spec like 64,128,A,256,A, or a JSON file.")]
+
+    [NotEmpty]
     public string? Model { get; set; }
 
     [Option("neuron", HelpText = "lif | if | plif | aia | cached-aia (default).")]
@@ -52,45 +63,67 @@ public class TrainingOptions
     public bool DetachReset { get; set; }
 
     [Option('T', "timesteps", HelpText = "Frames per sample (default: the dataset's, 6 for the bundled data, 10 for DVS sets).")]
+
+    [Range(1, FrameSettings.MaxFrames)]
     public int? TimeSteps { get; set; }
 
     [Option("size", HelpText = "Resize frames to size x size (default: the dataset's; 64 CIFAR10-DVS, 48 N-Caltech101/N-CARS).")]
+
+    [Range(1, FrameSettings.MaxSide)]
     public int? Size { get; set; }
 
     [Option('b', "batch", HelpText = "Batch size (default 32).")]
+
+    [Range(1, 65536)]
     public int? Batch { get; set; }
 
     [Option('e', "epochs", HelpText = "Epochs (default 2). With --resume: train up to this many epochs in total.")]
+
+    [Range(1, 1_000_000)]
     public int? Epochs { get; set; }
 
     [Option("lr", HelpText = "Learning rate (default 1e-3).")]
+
+    [Range(0, 100, MinExclusive = true)]
     public double? LearningRate { get; set; }
 
     [Option("optimizer", HelpText = "adam (default) | adamw | sgd.")]
     public string? Optimizer { get; set; }
 
     [Option("weight-decay", HelpText = "Weight decay (default 0).")]
+
+    [Range(0, 100)]
     public double? WeightDecay { get; set; }
 
     [Option("schedule", HelpText = "cosine (default) | step | constant.")]
     public string? Schedule { get; set; }
 
     [Option("warmup", HelpText = "Linear warm-up epochs (default 0).")]
+
+    [Range(0, 1_000_000)]
     public int? Warmup { get; set; }
 
     [Option("loss", HelpText = "mean (CE of time-averaged logits, default) | tet (mean over time of per-step CE).")]
     public string? Loss { get; set; }
 
     [Option("label-smoothing", HelpText = "Label smoothing (default 0).")]
+
+    [Range(0, 1, MaxExclusive = true)]
     public double? LabelSmoothing { get; set; }
 
     [Option("clip-norm", HelpText = "Clip gradients to this global norm (default off).")]
+
+    [Range(0, double.MaxValue)]
     public double? ClipNorm { get; set; }
 
     [Option("val-fraction", HelpText = "Hold out this fraction of the training split for validation (default 0: select on test).")]
+
+    [Range(0, 1, MaxExclusive = true)]
     public double? ValidationFraction { get; set; }
 
     [Option("limit", HelpText = "Use at most N samples per class in each split (quick runs).")]
+
+    [Range(0, int.MaxValue)]
     public int? Limit { get; set; }
 
     [Option("augment", HelpText = "Random flips and translations (default: on for DVS recordings, off for the emulated sets).")]
@@ -106,12 +139,18 @@ public class TrainingOptions
     public string Device { get; set; } = "auto";
 
     [Option("out", Default = "runs", HelpText = "Folder that holds run folders.")]
+
+    [NotEmpty]
     public string Out { get; set; } = "runs";
 
     [Option("name", HelpText = "Run folder name (default: dataset-neuron-timestamp).")]
+
+    [RunName]
     public string? Name { get; set; }
 
     [Option("log-interval", HelpText = "Batches between progress updates (default 10).")]
+
+    [Range(1, int.MaxValue)]
     public int? LogInterval { get; set; }
 
     [Option("quiet", HelpText = "No progress bars; log lines only.")]
@@ -129,12 +168,9 @@ public class TrainingOptions
         Check("--schedule", () => c.Schedule is "cosine" or "step" or "constant" ? c : throw new ArgumentException($"unknown schedule '{c.Schedule}'; use cosine, step or constant."));
         Check("--loss", () => c.Loss is "mean" or "tet" ? c : throw new ArgumentException($"unknown loss '{c.Loss}'; use mean or tet."));
         Check("--device", () => DeviceOptions.Parse(c.Device));
-        Positive("--timesteps", c.TimeSteps);
-        Positive("--batch", c.BatchSize);
-        Positive("--epochs", c.Epochs);
-        if (c.LearningRate <= 0 || !double.IsFinite(c.LearningRate)) throw new UsageException($"--lr must be a positive number, not {c.LearningRate}.");
-        if (c.Size < 0) throw new UsageException($"--size must be positive, not {c.Size}.");
-        if (c.ValidationFraction is < 0 or >= 1) throw new UsageException($"--val-fraction must be in [0, 1), not {c.ValidationFraction}.");
+        // Ranges of single options are declared next to them (Validation.OptionRules); this is their product.
+        if (c.Size > 0 && FrameSettings.SizeProblem(c.TimeSteps, c.Size, c.Size) is { } size)
+            throw new UsageException($"--timesteps and --size: {size}.");
         return c;
     }
 
@@ -148,11 +184,6 @@ public class TrainingOptions
         {
             throw new UsageException($"{option}: {e.Message}");
         }
-    }
-
-    private static void Positive(string option, int value)
-    {
-        if (value <= 0) throw new UsageException($"{option} must be positive, not {value}.");
     }
 
     private TrainingConfig Build() => Defaults with
@@ -215,7 +246,7 @@ public static class TrainCommand
         try
         {
             var config = o.ToConfig();
-            var run = resume is not null ? RunFolder.Open(resume) : created = RunFolder.Create(o.Out, o.Name ?? RunFolder.DefaultName(config));
+            var run = resume is not null ? RunFolder.Open(resume, forWriting: true) : created = RunFolder.Create(o.Out, o.Name ?? RunFolder.DefaultName(config));
             runFolder = run.Root;
             using var log = Logging.ForRun(run.Log, o.Quiet);
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
@@ -235,9 +266,10 @@ public static class TrainCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
-            // A new run that failed before its first checkpoint leaves nothing worth keeping (the error was printed).
+            // A new run that failed before its first checkpoint leaves nothing worth keeping (the error was printed);
+            // only what this run created goes, never a folder that was there before.
             if (created is not null && !File.Exists(created.Last))
-                Directory.Delete(created.Root, recursive: true);
+                created.RemoveUnfinished();
         }
     }
 }

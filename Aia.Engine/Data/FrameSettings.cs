@@ -30,8 +30,28 @@ public sealed record FrameSettings
     /// <summary>The ceiling of <see cref="FrameNormalization.Clamp"/>.</summary>
     public float ClampMax { get; init; } = 1f;
 
-    /// <summary>Floats per sample: Frames * 2 * Height * Width.</summary>
-    public int SampleLength => Frames * 2 * Height * Width;
+    /// <summary>Most frames per sample any setting may ask for.</summary>
+    public const int MaxFrames = 1024;
+
+    /// <summary>Largest frame height or width (and sensor side) any setting or file may declare.</summary>
+    public const int MaxSide = 4096;
+
+    /// <summary>Most floats in one sample [T, 2, H, W] (256 MiB of float32).</summary>
+    public const long MaxSampleLength = 1L << 26;
+
+    /// <summary>Floats per sample: Frames * 2 * Height * Width (checked by <see cref="Validate"/>).</summary>
+    public int SampleLength => checked(Frames * 2 * Height * Width);
+
+    /// <summary>Why [<paramref name="frames"/>, 2, <paramref name="height"/>, <paramref name="width"/>] cannot be a sample, or null.</summary>
+    public static string? SizeProblem(long frames, long height, long width)
+    {
+        if (frames is <= 0 or > MaxFrames) return $"frames must be in [1, {MaxFrames}], not {frames}";
+        if (height is <= 0 or > MaxSide || width is <= 0 or > MaxSide) return $"frame size {height}x{width} must be within [1, {MaxSide}]";
+        long length = frames * 2 * height * width;
+        return length > MaxSampleLength
+            ? $"a sample of [{frames}, 2, {height}, {width}] holds {length:N0} values, more than the {MaxSampleLength:N0} a sample may have"
+            : null;
+    }
 
     /// <summary>The sample's shape [T, 2, H, W].</summary>
     public int[] Shape => [Frames, 2, Height, Width];
@@ -39,8 +59,7 @@ public sealed record FrameSettings
     /// <summary>Throws naming the setting when one is out of range.</summary>
     public void Validate()
     {
-        if (Frames <= 0) throw new ArgumentException($"frames must be positive, not {Frames}.");
-        if (Height <= 0 || Width <= 0) throw new ArgumentException($"frame size {Height}x{Width} must be positive.");
+        if (SizeProblem(Frames, Height, Width) is { } problem) throw new ArgumentException(problem + ".");
         if (Normalization == FrameNormalization.Clamp && !(ClampMax > 0))
             throw new ArgumentException($"clamp max must be positive, not {ClampMax}.");
     }

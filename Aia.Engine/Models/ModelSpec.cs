@@ -19,6 +19,12 @@ public sealed record ModelSpec(string Name, IReadOnlyList<string> Layers)
         ["small"] = "16,A,32,A",
     };
 
+    /// <summary>Largest model spec file read.</summary>
+    public const int MaxSpecFileBytes = 1 << 20;
+
+    /// <summary>Most channels a convolution may have.</summary>
+    public const int MaxChannels = 16384;
+
     /// <summary>Parses a preset name, a comma-separated spec, or a JSON file path.</summary>
     public static ModelSpec Parse(string text)
     {
@@ -29,10 +35,21 @@ public sealed record ModelSpec(string Name, IReadOnlyList<string> Layers)
         {
             if (!File.Exists(text))
                 throw new ArgumentException($"Model spec file not found: {text}");
-            using var doc = JsonDocument.Parse(File.ReadAllText(text));
-            if (!doc.RootElement.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array)
-                throw new ArgumentException($"{text}: a model spec file needs a \"layers\" array, e.g. {{\"layers\": [\"64\", \"A\", \"128\", \"A\"]}}.");
-            return new ModelSpec(Path.GetFileNameWithoutExtension(text), Validate(text, layers.EnumerateArray().Select(e => e.ToString()).ToArray()));
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(IO.BoundedFile.ReadAllBytes(text, MaxSpecFileBytes, why => new IOException(why)));
+            }
+            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"{text}: not a readable JSON model spec ({e.Message})");
+            }
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array)
+                    throw new ArgumentException($"{text}: a model spec file needs a \"layers\" array, e.g. {{\"layers\": [\"64\", \"A\", \"128\", \"A\"]}}.");
+                return new ModelSpec(Path.GetFileNameWithoutExtension(text), Validate(text, layers.EnumerateArray().Select(e => e.ToString()).ToArray()));
+            }
         }
         return new ModelSpec(text.Trim(), Validate(text, text.Split(',')));
     }
@@ -47,13 +64,13 @@ public sealed record ModelSpec(string Name, IReadOnlyList<string> Layers)
             if (IsConv(t) || t is "A" or "M") continue;
             if (t.StartsWith('D') && double.TryParse(t[1..], NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and < 1) continue;
             throw new ArgumentException(
-                $"Model spec '{source}': unknown layer '{t}'. Use channel counts (64), A (avg pool), M (max pool), D0.2 (dropout), or a preset: {string.Join(", ", Presets.Keys)}.");
+                $"Model spec '{source}': unknown layer '{t}'. Use channel counts (64; at most {MaxChannels}), A (avg pool), M (max pool), D0.2 (dropout), or a preset: {string.Join(", ", Presets.Keys)}.");
         }
         return list;
     }
 
     /// <summary>Whether a token is a convolution (a positive channel count).</summary>
-    public static bool IsConv(string token) => int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out int c) && c > 0;
+    public static bool IsConv(string token) => int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out int c) && c is > 0 and <= MaxChannels;
 
     /// <summary>Number of 2x2 pooling layers (the input size must be divisible by 2^pools).</summary>
     public int Pools => Layers.Count(t => t is "A" or "M");

@@ -180,7 +180,7 @@ public static class Spiking
     /// </summary>
     public static NeuronParameters WithLaunchShape(Device d, NeuronParameters p, params ArrayView<float>[] views)
     {
-        if (d.Kind != DeviceKind.Cpu)
+        if (d.Launches.Gpu)
             return p with { Lanes = 1, Quads = 0 };
         return p with { Lanes = NeuronDynamics.MaxTile / d.GroupSize, Quads = CpuLayout.Quads(d, p.Spatial, views) ? 1 : 0 };
     }

@@ -48,7 +48,7 @@ public sealed class FormatTests
         string path = EventFiles.Write(dir, "cut.aedat", bytes[..^3]);
         var x = Assert.Throws<EventFileException>(() => AedatReader.Read(path));
         Assert.That(x!.Offset, Is.EqualTo(header + 8 * (Sample.Length - 1)));
-        Assert.That(x.Message, Does.Contain(path).And.Contain("truncated").And.Contain($"byte {x.Offset}"));
+        Assert.That(x.Message, Does.Contain(path).And.Contain("truncated").And.Contain($"(offset {x.Offset})"));
     }
 
     [Test]

@@ -145,7 +145,7 @@ public sealed class TrainerTests
         var run = NewRun("once");
         using (var trainer = Trainer.Start(D, SyntheticData.Config() with { Epochs = 1 }, run, Log, data: SyntheticData.Splits()))
             trainer.Train();
-        var e = Assert.Throws<IOException>(() => RunFolder.Create(dir, "once"));
+        var e = Assert.Throws<Engine.IO.RunFolderException>(() => RunFolder.Create(dir, "once"));
         Assert.That(e!.Message, Does.Contain("--resume"));
     }
 
