@@ -39,6 +39,22 @@ public static class GemmKernels
     }
 
     /// <summary>
+    /// y[i] = partials[0 * n + i] + partials[1 * n + i] + ... + bias[i % period], n = y.Length: the combine of a
+    /// split-K linear forward (y [rows, period], the bias per output), in split order like <see cref="SumSplits"/>.
+    /// </summary>
+    public static void SumSplitsWithBias(ArrayView<float> partials, ArrayView<float> y, ArrayView<float> bias, int splits, int period)
+    {
+        int n = y.IntLength, step = GridStride.Step;
+        for (int i = GridStride.Start; i < n; i += step)
+        {
+            float s = 0f;
+            for (int k = 0; k < splits; k++)
+                s += partials[k * n + i];
+            y[i] = s + bias[i % period];
+        }
+    }
+
+    /// <summary>
     /// db[c] (+)= sum over r &lt; rows and p &lt; plane of dy[(r * channels + c) * plane + p]: the bias gradient of a
     /// convolution (plane = output pixels) or a linear layer (plane = 1). One group per channel (grid-stride over
     /// channels), a fixed-order group reduction, no atomics.

@@ -7,11 +7,14 @@ namespace Aia.Engine.Autodiff;
 /// <see cref="Tensor.RequiresGrad"/> records how to push its output's gradient to its inputs;
 /// <see cref="Backward"/> seeds the loss gradient and runs the list in reverse. Gradients of tensors used
 /// twice (fan-out) accumulate, because each backward asks <see cref="Tensor.GradientTarget"/> whether to add.
+/// Liveness: every closure runs inside an arena scope (its scratch is freed when it returns); after it, the state the
+/// op saved for it is freed, and so are the data and gradient of its output when that is an
+/// <see cref="Tensor.Intermediate"/> tensor: every op that reads them was recorded later and has already run.
 /// </summary>
 public sealed class Tape
 {
     private readonly Device device;
-    private readonly List<Action> entries = [];
+    private readonly List<(Tensor Output, Action Backward, ArenaBlock[] Saved)> entries = [];
     private int noGradDepth;
 
     internal Tape(Device device) => this.device = device;
@@ -51,12 +54,18 @@ public sealed class Tape
         return false;
     }
 
-    /// <summary>Records a backward closure; <paramref name="output"/> is marked as requiring grad.</summary>
-    public void Record(Tensor output, Action backward)
+    /// <summary>
+    /// Records a backward closure; <paramref name="output"/> is marked as requiring grad. <paramref name="saved"/> are
+    /// arena blocks only this closure reads (saved state such as membrane potentials): freed once it has run.
+    /// </summary>
+    public void Record(Tensor output, Action backward, params ArenaBlock[] saved)
     {
         output.RequiresGrad = true;
-        entries.Add(backward);
+        entries.Add((output, backward, saved));
     }
+
+    /// <summary>Bytes in live arena blocks when the last <see cref="Backward"/> started: what the forward kept for it.</summary>
+    public long SavedBytesAtBackward { get; private set; }
 
     /// <summary>
     /// Runs the tape in reverse from <paramref name="loss"/> (any shape; its gradient is seeded with ones, the
@@ -66,20 +75,29 @@ public sealed class Tape
     {
         if (!loss.RequiresGrad)
             throw new InvalidOperationException("The loss does not depend on any tensor that requires grad.");
+        SavedBytesAtBackward = device.Arena.UsedBytes;
         var (seed, _) = loss.GradientTarget();
         Ops.Elementwise.Fill(device, seed, 1f);
         var clock = new System.Diagnostics.Stopwatch();
         for (int i = entries.Count - 1; i >= 0; i--)
         {
-            if (Profile is null)
-            {
-                entries[i]();
-                continue;
-            }
+            var (output, backward, saved) = entries[i];
             clock.Restart();
-            entries[i]();
+            device.Arena.BeginScope();
+            backward();
+            device.Arena.EndScope();
+            foreach (var block in saved)
+                block.Free();
+            if (output.Intermediate)
+            {
+                output.Release();
+                if (output.Grad is { IsPersistent: false } grad)
+                    grad.Release();
+            }
+            if (Profile is null)
+                continue;
             device.Synchronize();
-            string op = OpName(entries[i]);
+            string op = OpName(backward);
             Profile[op] = Profile.GetValueOrDefault(op) + clock.Elapsed.TotalMilliseconds;
         }
         entries.Clear();

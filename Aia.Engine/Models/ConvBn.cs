@@ -16,7 +16,14 @@ public sealed class ConvBn(Conv2d conv, BatchNorm2d bn) : Module
     public BatchNorm2d Bn { get; } = bn;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor x) => Bn.Forward(Conv.Forward(x));
+    public override Tensor Forward(Tensor x)
+    {
+        var c = Conv.Forward(x);
+        c.Intermediate = true;
+        var y = Bn.Forward(c);
+        c.Consumed();
+        return y;
+    }
 
     /// <inheritdoc/>
     public override IEnumerable<(string Name, Module Module)> Children() => [("conv", Conv), ("bn", Bn)];

@@ -99,7 +99,12 @@ public sealed class SpikingNetwork : Module
             throw new ArgumentException($"The network takes [T, N, {InputShape[0]}, {InputShape[1]}, {InputShape[2]}] inputs, got {x.Shape}.");
         var features = Features.Forward(x);
         var flat = Ops.Elementwise.Reshape(features, new Shape(features.Shape[0], features.Shape[1], (int)features.Shape.Product(2, features.Shape.Rank)));
-        return Classifier.Forward(flat);
+        features.Intermediate = features != x;
+        flat.Intermediate = features != x;
+        var logits = Classifier.Forward(flat);
+        features.Consumed();
+        flat.Consumed();
+        return logits;
     }
 
     /// <inheritdoc/>

@@ -53,7 +53,12 @@ public abstract class BatchNorm : Module
         if (folded.Shape[1] != Features)
             throw new ArgumentException($"{module}({Features}): input {shape} has {folded.Shape[1]} channels.");
         var y = Normalization.BatchNorm(folded, Weight, Bias, RunningMean, RunningVar, Training, Momentum, Eps);
-        return y.Shape == shape ? y : Elementwise.Reshape(y, shape);
+        if (y.Shape == shape)
+            return y;
+        folded.Intermediate = true;
+        y.Intermediate = true;
+        folded.Consumed();
+        return Elementwise.Reshape(y, shape);
     }
 
     /// <inheritdoc/>

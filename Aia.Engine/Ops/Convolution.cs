@@ -34,7 +34,7 @@ public static class Convolution
                 if (weight.RequiresGrad)
                 {
                     var (dw, acc) = weight.GradientTarget();
-                    BackwardWeight(d, dy.View, x.View, dw, g, acc);
+                    BackwardWeight(d, dy.View, x.ReadForBackward(), dw, g, acc);
                 }
                 if (bias is { RequiresGrad: true })
                 {
@@ -73,7 +73,7 @@ public static class Convolution
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y,
         ConvGeometry g, GemmTiling? tiling = null)
     {
-        var t = tiling ?? GemmLaunch.Tiling(d, g.OutChannels, g.Batch * g.OutPlane, g.Patch, allowSplits: false);
+        var t = tiling ?? ForwardTiling(d.Launches, g);
         GemmLaunch.RequireSingleSplit(t, "Conv2d forward");
         d.Launch(GemmLaunch.Kernel(d, ConvolutionKernels.Forward<VectorTileProduct>, ConvolutionKernels.Forward<MicrotileProduct>), GemmLaunch.Config(d, t), x, w, bias ?? w, y, g, t, bias is null ? 0 : 1);
     }
@@ -82,7 +82,7 @@ public static class Convolution
     public static void BackwardData(Device d, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvGeometry g,
         bool accumulate, GemmTiling? tiling = null)
     {
-        var t = tiling ?? GemmLaunch.Tiling(d, g.InChannels, g.Batch * g.InPlane, g.OutChannels * g.Taps, allowSplits: false);
+        var t = tiling ?? BackwardDataTiling(d.Launches, g);
         GemmLaunch.RequireSingleSplit(t, "Conv2d backward-data");
         d.Launch(GemmLaunch.Kernel(d, ConvolutionKernels.BackwardData<VectorTileProduct>, ConvolutionKernels.BackwardData<MicrotileProduct>),
             GemmLaunch.Config(d, t), dy, w, dx, g, t, Elementwise.Flag(accumulate));
@@ -92,9 +92,26 @@ public static class Convolution
     public static void BackwardWeight(Device d, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, ConvGeometry g,
         bool accumulate, GemmTiling? tiling = null)
     {
-        var t = tiling ?? GemmLaunch.Tiling(d, g.OutChannels, g.Patch, g.Batch * g.OutPlane, allowSplits: true);
+        var t = tiling ?? BackwardWeightTiling(d.Launches, g);
         var kernel = GemmLaunch.Kernel(d, ConvolutionKernels.BackwardWeight<VectorTileProduct>, ConvolutionKernels.BackwardWeight<MicrotileProduct>);
         GemmLaunch.WithSplits(d, t, dw, accumulate, (target, acc) =>
             d.Launch(kernel, GemmLaunch.Config(d, t), dy, x, target, g, t, acc));
     }
+
+    /// <summary>
+    /// The tilings of a convolution's forward (C(cout, pixel) over the patch), backward-data (C(cin, pixel) over
+    /// cout x taps) and backward-weight (C(cout, patch) over the pixels, split-K) products on a device of shape
+    /// <paramref name="s"/>.
+    /// </summary>
+    public static (GemmTiling Forward, GemmTiling BackwardData, GemmTiling BackwardWeight) Tilings(LaunchShape s, ConvGeometry g) =>
+        (ForwardTiling(s, g), BackwardDataTiling(s, g), BackwardWeightTiling(s, g));
+
+    private static GemmTiling ForwardTiling(LaunchShape s, ConvGeometry g) =>
+        GemmLaunch.Tiling(s, g.OutChannels, g.Batch * g.OutPlane, g.Patch, allowSplits: false);
+
+    private static GemmTiling BackwardDataTiling(LaunchShape s, ConvGeometry g) =>
+        GemmLaunch.Tiling(s, g.InChannels, g.Batch * g.InPlane, g.OutChannels * g.Taps, allowSplits: false);
+
+    private static GemmTiling BackwardWeightTiling(LaunchShape s, ConvGeometry g) =>
+        GemmLaunch.Tiling(s, g.OutChannels, g.Patch, g.Batch * g.OutPlane, allowSplits: true);
 }

@@ -18,12 +18,12 @@ internal static class CpuLayout
     /// quads keeps the index / 4).
     /// </summary>
     public static bool Quads(Device d, long run, params ArrayView<float>[] views) =>
-        d.Kind == DeviceKind.Cpu && run % 4 == 0 && views.All(v => ((IContiguousArrayView)v).Index % 4 == 0);
+        !d.Launches.Gpu && run % 4 == 0 && views.All(v => ((IContiguousArrayView)v).Index % 4 == 0);
 
     /// <summary>
     /// Units per block of a <c>BlockedGridStride</c> loop over <paramref name="units"/> units: one contiguous block
     /// per thread of the grid on the CPU accelerator, 1 (plain grid-stride) on GPUs.
     /// </summary>
     public static int Block(Device d, long units) =>
-        d.Kind == DeviceKind.Cpu ? (int)Math.Max(1, (units + (long)d.GroupCount * d.GroupSize - 1) / ((long)d.GroupCount * d.GroupSize)) : 1;
+        !d.Launches.Gpu ? (int)Math.Max(1, (units + (long)d.GroupCount * d.GroupSize - 1) / ((long)d.GroupCount * d.GroupSize)) : 1;
 }

@@ -72,6 +72,8 @@ public static class Elementwise
         d.Launch(ElementwiseKernels.Multiply, d.GridStride(y.Length), a.View, b.View, y.View);
         if (d.Tape.Needs(a, b))
         {
+            a.PinForBackward();
+            b.PinForBackward();
             d.Tape.Record(y, () =>
             {
                 if (y.Grad is not { } g) return;

@@ -11,36 +11,58 @@ namespace Aia.Engine.Ops;
 /// </summary>
 internal static class GemmLaunch
 {
+    /// <summary>The tiling of C[m, n] = A[m, k] B[k, n] on <paramref name="d"/> (see <see cref="Tiling(LaunchShape, int, int, int, bool)"/>).</summary>
+    public static GemmTiling Tiling(Device d, int m, int n, int k, bool allowSplits) => Tiling(d.Launches, m, n, k, allowSplits);
+
     /// <summary>
-    /// A tiling for C[m, n] = A[m, k] B[k, n]. On a GPU: tiles of up to 64 x 64 (256 threads of 4 x 4 microtiles),
-    /// widened until every thread owns a microtile, and chunks of 32 (shared memory). On the CPU (one thread per
-    /// group): tiles of up to 256 x 256 and chunks of 64, so each staged element (a scalar gather, the costly part
-    /// next to the vector product) feeds more multiply-adds; the tile and its chunks (about 0.4 MB) stay in L2.
-    /// With <paramref name="allowSplits"/>, enough split-K ranges to give every group two tiles.
+    /// A tiling for C[m, n] = A[m, k] B[k, n] on a device of shape <paramref name="s"/>. On a GPU: tiles of up to
+    /// 64 x 64 (256 threads of 4 x 4 microtiles), widened until every thread owns a microtile as long as the chunks
+    /// stay within the group's shared memory (halving the chunk down to 16 where that lets the tile widen; else
+    /// some threads own no microtile), chunks of 32. On the CPU (one thread per group): tiles of up to 256 x 256 and
+    /// chunks of 64, so each staged element (a scalar gather, the costly part next to the vector product) feeds more
+    /// multiply-adds; the tile and its chunks (about 0.4 MB) stay in L2. With <paramref name="allowSplits"/>,
+    /// enough split-K ranges to give every group two tiles (the classifier: few outputs, a long reduction).
+    /// Throws when not even the smallest chunk fits the shared memory (never for a real device).
     /// </summary>
-    public static GemmTiling Tiling(Device d, int m, int n, int k, bool allowSplits)
+    public static GemmTiling Tiling(LaunchShape s, int m, int n, int k, bool allowSplits)
     {
-        bool cpu = d.Kind == DeviceKind.Cpu;
-        int largest = cpu ? 256 : 64;
+        int largest = s.Gpu ? 64 : 256;
         int tileM = Math.Min(largest, Side(m)), tileN = Math.Min(largest, Side(n));
-        while (tileM * tileN / (GemmTiling.Micro * GemmTiling.Micro) < d.GroupSize && (tileN < Side(n) || tileM < Side(m)))
+        int chunk = Math.Min(s.Gpu ? 32 : 64, Side(k));
+        long limit = s.SharedBytes / sizeof(float);
+        while (SharedFloats(s, tileM, tileN, chunk) > limit && chunk > GemmTiling.Micro)
+            chunk /= 2;
+        if (SharedFloats(s, tileM, tileN, chunk) > limit)
+            throw new InvalidOperationException($"A {tileM} x {tileN} GEMM tile does not fit {s.SharedBytes} B of shared memory.");
+        while (tileM * tileN / (GemmTiling.Micro * GemmTiling.Micro) < s.GroupSize && (tileN < Side(n) || tileM < Side(m)))
         {
-            if (tileN < Side(n))
-                tileN *= 2;
-            else
-                tileM *= 2;
+            int nextM = tileN < Side(n) ? tileM : tileM * 2, nextN = tileN < Side(n) ? tileN * 2 : tileN;
+            if (SharedFloats(s, nextM, nextN, chunk) > limit)
+            {
+                if (chunk <= 16)
+                    break;
+                chunk /= 2;
+                continue;
+            }
+            tileM = nextM;
+            tileN = nextN;
         }
-        int chunk = Math.Min(cpu ? 64 : 32, Side(k));
         int splits = 1;
         if (allowSplits)
         {
             long tiles = (long)((m + tileM - 1) / tileM) * ((n + tileN - 1) / tileN);
-            long wanted = 2L * d.GroupCount;
+            long wanted = 2L * s.GroupCount;
             if (tiles < wanted)
                 splits = (int)Math.Max(1, Math.Min((wanted + tiles - 1) / tiles, k / (4L * chunk)));
         }
         return new GemmTiling(m, n, k, tileM, tileN, chunk, splits);
     }
+
+    /// <summary>Dynamic shared memory of a tiling on <paramref name="s"/>, bytes (what <see cref="Config"/> requests).</summary>
+    public static long SharedBytes(LaunchShape s, GemmTiling t) => sizeof(float) * (long)t.SharedFloats(s.GroupSize, s.VectorTiles);
+
+    private static long SharedFloats(LaunchShape s, int tileM, int tileN, int chunk) =>
+        (long)chunk * (tileM + tileN) + (s.VectorTiles || tileM * tileN / (GemmTiling.Micro * GemmTiling.Micro) > s.GroupSize ? (long)tileM * tileN : 0);
 
     /// <summary>The launch of a <see cref="GemmTile"/> kernel: one group per tile up to the device's group count.</summary>
     public static KernelConfig Config(Device d, GemmTiling t) =>

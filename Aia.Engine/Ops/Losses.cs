@@ -66,6 +66,7 @@ public static class Losses
         d.Launch(ReductionKernels.SumFinal, new KernelConfig(1, d.GroupSize), partials, loss.View, 1f / rows, 0);
         if (d.Tape.Needs(logits))
         {
+            logits.PinForBackward();
             d.Tape.Record(loss, () =>
             {
                 if (loss.Grad is not { } dLoss) return;

@@ -22,6 +22,7 @@ public static class MatrixProduct
         Forward(d, x.View, weight.View, bias?.View, y.View, rows, inputs, outputs);
         if (d.Tape.Needs(x, weight, bias))
         {
+            x.PinForBackward();
             d.Tape.Record(y, () =>
             {
                 if (y.Grad is not { } dy) return;
@@ -62,21 +63,46 @@ public static class MatrixProduct
         return ((int)rows, x.Shape[-1], weight.Shape[0]);
     }
 
-    /// <summary>y[r, o] = sum_i w[o, i] x[r, i] (+ bias[o]) as C(o, r); no tape.</summary>
+    /// <summary>
+    /// y[r, o] = sum_i w[o, i] x[r, i] (+ bias[o]) as C(o, r); no tape. Split-K (partials in the arena, then
+    /// <see cref="GemmKernels.SumSplitsWithBias"/>) where the tiling splits.
+    /// </summary>
     public static void Forward(Device d, ArrayView<float> x, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y,
         int rows, int inputs, int outputs, GemmTiling? tiling = null)
     {
-        var t = tiling ?? GemmLaunch.Tiling(d, outputs, rows, inputs, allowSplits: false);
-        GemmLaunch.RequireSingleSplit(t, "Linear forward");
-        var layout = new MatrixLayout(inputs, 1, inputs, 1, 1, outputs, bias is null ? 0 : 1, 0);
-        d.Launch(Multiply(d), GemmLaunch.Config(d, t), w, x, y, bias ?? w, layout, t);
+        var t = tiling ?? ForwardTiling(d.Launches, rows, inputs, outputs);
+        if (t.Splits == 1)
+        {
+            d.Launch(Multiply(d), GemmLaunch.Config(d, t), w, x, y, bias ?? w, new MatrixLayout(inputs, 1, inputs, 1, 1, outputs, bias is null ? 0 : 1, 0), t);
+            return;
+        }
+        var partials = d.Arena.Allocate<float>(t.Splits * y.Length);
+        d.Launch(Multiply(d), GemmLaunch.Config(d, t), w, x, partials, w, new MatrixLayout(inputs, 1, inputs, 1, 1, outputs, 0, 0), t);
+        if (bias is { } b)
+            d.Launch(GemmKernels.SumSplitsWithBias, d.GridStride(y.Length), partials, y, b, t.Splits, outputs);
+        else
+            d.Launch(GemmKernels.SumSplits, d.GridStride(y.Length), partials, y, t.Splits, 0);
     }
+
+    /// <summary>
+    /// The tilings of a linear layer's forward, backward-data and backward-weight products on a device of shape
+    /// <paramref name="s"/>: C(o, r) over the inputs (split-K where the outputs are few: the classifier), C(i, r)
+    /// over the outputs, C(o, i) over the rows (split-K).
+    /// </summary>
+    public static (GemmTiling Forward, GemmTiling BackwardData, GemmTiling BackwardWeight) Tilings(LaunchShape s, int rows, int inputs, int outputs) =>
+        (ForwardTiling(s, rows, inputs, outputs), BackwardDataTiling(s, rows, inputs, outputs), BackwardWeightTiling(s, rows, inputs, outputs));
+
+    private static GemmTiling ForwardTiling(LaunchShape s, int rows, int inputs, int outputs) => GemmLaunch.Tiling(s, outputs, rows, inputs, allowSplits: true);
+
+    private static GemmTiling BackwardDataTiling(LaunchShape s, int rows, int inputs, int outputs) => GemmLaunch.Tiling(s, inputs, rows, outputs, allowSplits: false);
+
+    private static GemmTiling BackwardWeightTiling(LaunchShape s, int rows, int inputs, int outputs) => GemmLaunch.Tiling(s, outputs, inputs, rows, allowSplits: true);
 
     /// <summary>dx[r, i] (+)= sum_o w[o, i] dy[r, o] as C(i, r); no tape.</summary>
     public static void BackwardData(Device d, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx,
         int rows, int inputs, int outputs, bool accumulate, GemmTiling? tiling = null)
     {
-        var t = tiling ?? GemmLaunch.Tiling(d, inputs, rows, outputs, allowSplits: false);
+        var t = tiling ?? BackwardDataTiling(d.Launches, rows, inputs, outputs);
         GemmLaunch.RequireSingleSplit(t, "Linear backward-data");
         var layout = new MatrixLayout(1, inputs, outputs, 1, 1, inputs, 0, Elementwise.Flag(accumulate));
         d.Launch(Multiply(d), GemmLaunch.Config(d, t), w, dy, dx, w, layout, t);
@@ -86,7 +112,7 @@ public static class MatrixProduct
     public static void BackwardWeight(Device d, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw,
         int rows, int inputs, int outputs, bool accumulate, GemmTiling? tiling = null)
     {
-        var t = tiling ?? GemmLaunch.Tiling(d, outputs, inputs, rows, allowSplits: true);
+        var t = tiling ?? BackwardWeightTiling(d.Launches, rows, inputs, outputs);
         GemmLaunch.WithSplits(d, t, dw, accumulate, (target, acc) =>
             d.Launch(Multiply(d), GemmLaunch.Config(d, t), dy, x, target, dy,
                 new MatrixLayout(1, outputs, 1, inputs, inputs, 1, 0, acc), t));

@@ -41,9 +41,18 @@ public static class Normalization
             mean = runningMean.View;
             d.Launch(BatchNormKernels.RunningInvStd, d.GridStride(g.Channels), runningVar.View, invStd, eps);
         }
-        d.Launch(BatchNormKernels.Normalize, ItemConfig(d, g), x.View, mean, invStd, weight.View, bias.View, y.View, g);
+        var config = ItemConfig(d, g);
+        d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, y.View, g);
+        // The output is transient: a backward that needs it after the forward consumed it (a neuron's) rebuilds it
+        // from x and the saved statistics with the same kernel, bit for bit (the affine parameters change only after
+        // the backward).
+        y.Block!.Transient = true;
+        y.Block.Rematerialize = view => d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, view, g);
         if (d.Tape.Needs(x, weight, bias))
+        {
+            x.PinForBackward();
             d.Tape.Record(y, () => Backward(y, x, weight, bias, mean, invStd, g, training));
+        }
         return y;
     }
 

@@ -9,7 +9,9 @@ namespace Aia.Engine.Ops;
 /// <summary>
 /// Multi-step spiking neuron layers over input currents x of shape [T, N, C, H, W] or [T, N, F]: spikes o
 /// (0/1 floats) of the same shape, one fused kernel for the whole time loop forward and one for BPTT backward
-/// (see docs/aia-model.md). The forward pass saves u[t] before reset in the arena when a backward is recorded.
+/// (see docs/aia-model.md). Nothing but the spikes as bits is saved: the backward reruns the forward kernel on its
+/// input currents (rebuilt if they were freed) to get u[t] before reset, the same operations in the same order, so
+/// u is the forward's bit for bit; the spikes themselves are transient (docs/memory.md).
 /// </summary>
 public static class Spiking
 {
@@ -32,23 +34,28 @@ public static class Spiking
             throw new ArgumentException($"Spiking.Plif: the decay parameter w must have one element, got shape {w.Shape}.");
         var d = x.Device;
         bool record = d.Tape.Needs(x, w);
-        var p = Parameters("Spiking.Plif", x, options, record);
-        var (o, u) = Outputs(x, record);
+        var p = Parameters("Spiking.Plif", x, options, savePotential: false);
+        var pSave = Parameters("Spiking.Plif", x, options, savePotential: true);
+        var o = Tensor.Empty(d, x.Shape);
         int chunks = Chunks(d, 1, p.Neurons);
-        d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), x.View, w.View, o.View, u, chunks, p);
+        d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), x.View, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        var bits = KeepSpikes(o, record);
         if (record)
         {
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
+                var xv = x.ReadForBackward();
+                var u = d.Arena.Allocate<float>(x.Length);
+                d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xv, w.View, d.Arena.Allocate<float>(x.Length), u, chunks, pSave);
                 var partials = d.Arena.Allocate<float>(chunks);
                 var (dx, acc) = InputGradient(x);
-                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, x.View, w.View, dx, partials, chunks, Elementwise.Flag(acc),
-                    WithLaunchShape(d, p, x.View, g.View, dx));
+                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, xv, w.View, dx, partials, chunks, Elementwise.Flag(acc),
+                    WithLaunchShape(d, pSave, xv, g.View, dx));
                 if (!w.RequiresGrad) return;
                 var (dw, accW) = w.GradientTarget();
                 d.Launch(PlifKernels.DecayGradient, new KernelConfig(1, d.GroupSize), partials, w.View, dw, Elementwise.Flag(accW));
-            });
+            }, bits);
         }
         return o;
     }
@@ -61,25 +68,31 @@ public static class Spiking
     {
         var d = x.Device;
         bool record = d.Tape.Needs(x, beta);
-        var p = Parameters("Spiking.CachedAia", x, options, record);
+        var p = Parameters("Spiking.CachedAia", x, options, savePotential: false);
+        var pSave = Parameters("Spiking.CachedAia", x, options, savePotential: true);
         if (beta.Length != p.Channels)
             throw new ArgumentException($"Spiking.CachedAia: beta has {beta.Length} values but the input {x.Shape} has {p.Channels} channels (dim 2).");
-        var (o, u) = Outputs(x, record);
+        var o = Tensor.Empty(d, x.Shape);
         int chunks = Chunks(d, p.Channels, p.Positions);
-        d.Launch(CachedAiaKernels.Forward, ItemConfig(d, p.Channels * chunks), x.View, beta.View, o.View, u, chunks, p);
+        var items = ItemConfig(d, p.Channels * chunks);
+        d.Launch(CachedAiaKernels.Forward, items, x.View, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        var bits = KeepSpikes(o, record);
         if (record)
         {
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
+                var xv = x.ReadForBackward();
+                var u = d.Arena.Allocate<float>(x.Length);
+                d.Launch(CachedAiaKernels.Forward, items, xv, beta.View, d.Arena.Allocate<float>(x.Length), u, chunks, pSave);
                 var partials = d.Arena.Allocate<float>((long)p.Channels * chunks);
                 var (dx, acc) = InputGradient(x);
-                d.Launch(CachedAiaKernels.Backward, ItemConfig(d, p.Channels * chunks), g.View, u, x.View, beta.View, dx, partials, chunks,
-                    Elementwise.Flag(acc), WithLaunchShape(d, p, x.View, g.View, dx));
+                d.Launch(CachedAiaKernels.Backward, items, g.View, u, xv, beta.View, dx, partials, chunks,
+                    Elementwise.Flag(acc), WithLaunchShape(d, pSave, xv, g.View, dx));
                 if (!beta.RequiresGrad) return;
                 var (dbeta, accBeta) = beta.GradientTarget();
                 d.Launch(CachedAiaKernels.BetaGradient, d.GridStride(p.Channels), partials, dbeta, chunks, Elementwise.Flag(accBeta));
-            });
+            }, bits);
         }
         return o;
     }
@@ -106,23 +119,28 @@ public static class Spiking
     {
         var d = x.Device;
         bool record = d.Tape.Needs(x);
-        var p = Parameters(op, x, options, record);
-        var (o, u) = Outputs(x, record);
+        var p = Parameters(op, x, options, savePotential: false);
+        var pSave = Parameters(op, x, options, savePotential: true);
+        var o = Tensor.Empty(d, x.Shape);
         int chunks = Chunks(d, 1, p.Neurons);
         var items = ItemConfig(d, chunks);
-        d.Launch(LifKernels.Forward, items, x.View, o.View, u, chunks, p);
+        d.Launch(LifKernels.Forward, items, x.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        var bits = KeepSpikes(o, record);
         if (record)
         {
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
+                var xv = x.ReadForBackward();
+                var u = d.Arena.Allocate<float>(x.Length);
+                d.Launch(LifKernels.Forward, items, xv, d.Arena.Allocate<float>(x.Length), u, chunks, pSave);
                 var (dx, acc) = x.GradientTarget();
-                var shape = WithLaunchShape(d, p, x.View, g.View, dx);
+                var shape = WithLaunchShape(d, pSave, xv, g.View, dx);
                 if (aia)
-                    d.Launch(LifKernels.AiaBackward, items, g.View, u, x.View, dx, chunks, Elementwise.Flag(acc), shape);
+                    d.Launch(LifKernels.AiaBackward, items, g.View, u, xv, dx, chunks, Elementwise.Flag(acc), shape);
                 else
                     d.Launch(LifKernels.Backward, items, g.View, u, dx, chunks, Elementwise.Flag(acc), shape);
-            });
+            }, bits);
         }
         return o;
     }
@@ -149,7 +167,7 @@ public static class Spiking
     /// </summary>
     public static NeuronParameters WithLaunchShape(Device d, NeuronParameters p, params ArrayView<float>[] views)
     {
-        if (d.Kind != DeviceKind.Cpu)
+        if (d.Launches.Gpu)
             return p with { Lanes = 1, Quads = 0 };
         return p with { Lanes = NeuronDynamics.MaxTile / d.GroupSize, Quads = CpuLayout.Quads(d, p.Spatial, views) ? 1 : 0 };
     }
@@ -172,8 +190,26 @@ public static class Spiking
         ? x.Length
         : throw new ArgumentException($"{op}: {x.Shape} has more than 2^31 - 1 elements.");
 
-    private static (Tensor Spikes, ArrayView<float> Potential) Outputs(Tensor x, bool savePotential) =>
-        (Tensor.Empty(x.Device, x.Shape), x.Device.Arena.Allocate<float>(savePotential ? x.Length : 0));
+    /// <summary>
+    /// Makes the spikes <paramref name="o"/> transient (freed once the forward has consumed them) and, when a backward
+    /// is recorded, keeps them as bits (<see cref="SpikeBitsKernels"/>) from which a backward that reads them rebuilds
+    /// the floats exactly (<see cref="Tensor.ReadForBackward"/>). Returns the bit block, which the neuron's own
+    /// backward frees (every reader of the spikes runs before it), or none.
+    /// </summary>
+    private static ArenaBlock[] KeepSpikes(Tensor o, bool record)
+    {
+        var d = o.Device;
+        var block = o.Block!;
+        block.Transient = true;
+        if (!record)
+            return [];
+        int n = (int)o.Length;
+        var bits = d.Arena.AllocateBlock(((n + 31L) >> 5) * sizeof(uint));
+        var words = bits.View<uint>((n + 31L) >> 5);
+        d.Launch(SpikeBitsKernels.Pack, d.GridStride(words.Length), o.View, words, n);
+        block.Rematerialize = view => d.Launch(SpikeBitsKernels.Unpack, d.GridStride(n), words, view, n);
+        return [bits];
+    }
 
     /// <summary>Where dx goes: x's gradient, or scratch when only a parameter needs a gradient.</summary>
     private static (ArrayView<float> View, bool Accumulate) InputGradient(Tensor x) =>

@@ -19,9 +19,10 @@ public sealed partial class Device : IDisposable
     private long persistentBytes;
     private long peakBytes;
 
-    private Device(Context context, Accelerator accelerator, DeviceKind kind, int groupSize, bool vectorTiles = false)
+    private Device(Context context, Accelerator accelerator, DeviceKind kind, int groupSize, bool vectorTiles = false, bool gpuShaped = false)
     {
         VectorTiles = vectorTiles;
+        GpuShaped = gpuShaped;
         Context = context;
         Accelerator = accelerator;
         Kind = kind;
@@ -51,10 +52,28 @@ public sealed partial class Device : IDisposable
     /// </summary>
     public bool VectorTiles { get; }
 
+    /// <summary>
+    /// Whether this is the CPU accelerator shaped like a GPU (<see cref="CreateGpuShaped"/>): warps of 32, large
+    /// groups, and every launch planned exactly as for CUDA (see <see cref="Launches"/>).
+    /// </summary>
+    public bool GpuShaped { get; }
+
     /// <summary>Number of groups of a full grid-stride launch (a few per multiprocessor on GPUs).</summary>
-    public int GroupCount => Kind == DeviceKind.Cpu
-        ? Accelerator.NumMultiprocessors
-        : Accelerator.NumMultiprocessors * 8;
+    public int GroupCount => Launches.GroupCount;
+
+    /// <summary>
+    /// How the ops plan launches here: as for a GPU (CUDA, OpenCL, the GPU-shaped CPU device) or for the CPU
+    /// accelerator; group size and count; the dynamic shared memory a group may use (on CUDA the smaller of what the
+    /// device reports and the 48 KiB a kernel gets without an opt-in).
+    /// </summary>
+    public LaunchShape Launches => Kind switch
+    {
+        DeviceKind.Cpu when !GpuShaped => new(false, GroupSize, Accelerator.NumMultiprocessors, int.MaxValue, VectorTiles),
+        DeviceKind.Cpu => new(true, GroupSize, Accelerator.NumMultiprocessors * 8, LaunchShape.CudaSharedBytes, false),
+        DeviceKind.Cuda => new(true, GroupSize, Accelerator.NumMultiprocessors * 8,
+            Math.Min(LaunchShape.CudaSharedBytes, Accelerator.MaxSharedMemoryPerGroup), false),
+        _ => new(true, GroupSize, Accelerator.NumMultiprocessors * 8, Accelerator.MaxSharedMemoryPerGroup, false),
+    };
 
     /// <summary>Step-scoped memory: activations, activation gradients and scratch.</summary>
     public MemoryArena Arena { get; }
@@ -64,7 +83,7 @@ public sealed partial class Device : IDisposable
 
     /// <summary>A one-line description: kind, name, memory.</summary>
     public string Description => Kind == DeviceKind.Cpu
-        ? $"Cpu {Accelerator.Name} ({Accelerator.NumMultiprocessors} cores, {GroupSize} thread(s) per group{(VectorTiles ? ", vector tiles" : "")})"
+        ? $"Cpu {Accelerator.Name} ({Accelerator.NumMultiprocessors} cores, {GroupSize} thread(s) per group{(VectorTiles ? ", vector tiles" : "")}{(GpuShaped ? ", GPU-shaped" : "")})"
         : $"{Kind} {Accelerator.Name} ({Accelerator.MemorySize / (1 << 20)} MiB, {Accelerator.NumMultiprocessors} SMs)";
 
     /// <summary>Bytes of device memory held by persistent tensors and the arena.</summary>
@@ -106,6 +125,32 @@ public sealed partial class Device : IDisposable
                     return new Device(context, cpu, DeviceKind.Cpu, cpuThreadsPerGroup,
                         cpuVectorTiles && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
             }
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The CPU accelerator shaped like a GPU, for tests: warps of 32, groups of <paramref name="groupSize"/> threads
+    /// (a multiple of 32) on <paramref name="multiprocessors"/> simulated multiprocessors, shared memory and barriers
+    /// emulated, and every launch planned exactly as on CUDA (64 x 64 tiles, <c>MicrotileProduct</c>, one neuron per
+    /// thread, 48 KiB of shared memory, 8 groups per multiprocessor). Slow: every thread is an OS thread.
+    /// </summary>
+    public static Device CreateGpuShaped(int groupSize = 256, int multiprocessors = 2)
+    {
+        if (groupSize < 32 || groupSize > 1024 || (groupSize & (groupSize - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(groupSize), "must be a power of two in 32..1024");
+        var context = Context.Create(builder =>
+        {
+            builder.Math(MathMode.Fast32BitOnly).Optimize(OptimizationLevel.O1).EnableAlgorithms();
+            builder.CPU(new CPUDevice(32, groupSize / 32, multiprocessors));
+        });
+        try
+        {
+            return new Device(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel), DeviceKind.Cpu, groupSize, gpuShaped: true);
         }
         catch
         {

@@ -4,10 +4,14 @@ using ILGPU.Runtime;
 namespace Aia.Engine.Runtime;
 
 /// <summary>
-/// Step-scoped device memory. Everything a training step needs (activations, saved state, activation
-/// gradients, scratch) is bump-allocated here and released together by <see cref="Reset"/>. When a step
-/// needed more than one chunk, <see cref="Reset"/> replaces the chunks by one of their total size, so from
-/// the second step on a step of the same shapes allocates no device memory at all.
+/// Step-scoped device memory. Everything a training step needs (activations, saved state, activation gradients,
+/// scratch) is allocated here. A block is freed at its last use (<see cref="Free"/>: the tape frees what a backward
+/// closure no longer needs, see <see cref="Autodiff.Tape"/>), so the step's peak is its largest working set; the rest
+/// goes at <see cref="Reset"/>. Placement is best fit over an address-ordered free list, so the same sequence of
+/// allocations and frees always gives the same layout. <see cref="Reset"/> replays the last step's sequence to find
+/// the one chunk it fits in and, when the step needed more, replaces the chunks by that one: from the second step on
+/// a step of the same shapes allocates no device memory at all. In <see cref="Planning"/> mode no device memory is
+/// touched: views are placed in a virtual address space (for <c>--dry-run</c>, with kernel launches skipped).
 /// </summary>
 public sealed class MemoryArena : IDisposable
 {
@@ -15,11 +19,14 @@ public sealed class MemoryArena : IDisposable
     public const long Alignment = 256;
 
     private readonly Accelerator accelerator;
-    private readonly List<MemoryBuffer1D<byte, Stride1D.Dense>> chunks = [];
+    private readonly List<Chunk> chunks = [];
+    private readonly List<long> events = [];
+    private readonly Stack<List<ArenaBlock>> scopes = new();
     private readonly long minimumChunkBytes;
-    private int current;
-    private long offset;
+    private MemoryBuffer1D<byte, Stride1D.Dense>? planningBuffer;
     private long usedBytes;
+    private int sequence;
+    private bool planning;
 
     /// <summary>Creates an arena whose first chunk holds at least <paramref name="minimumChunkBytes"/>.</summary>
     public MemoryArena(Accelerator accelerator, long minimumChunkBytes = 16 << 20)
@@ -31,14 +38,41 @@ public sealed class MemoryArena : IDisposable
     /// <summary>Incremented by every <see cref="Reset"/>: views handed out before it are no longer valid.</summary>
     public long Generation { get; private set; }
 
-    /// <summary>Bytes of device memory the arena holds.</summary>
-    public long CapacityBytes => chunks.Sum(c => c.LengthInBytes);
+    /// <summary>Bytes of device memory the arena holds (in <see cref="Planning"/> mode: would hold).</summary>
+    public long CapacityBytes => chunks.Sum(c => c.Bytes);
 
-    /// <summary>The most bytes handed out between two resets.</summary>
+    /// <summary>The most bytes in live blocks at once since the last reset.</summary>
     public long PeakUsedBytes { get; private set; }
+
+    /// <summary>Bytes in live blocks now.</summary>
+    public long UsedBytes => usedBytes;
+
+    /// <summary>The most bytes in live blocks at once during the step before the last <see cref="Reset"/>.</summary>
+    public long LastStepPeakUsedBytes { get; private set; }
+
+    /// <summary>Bytes one chunk needs to hold every step since the arena was created or planning was switched (set by <see cref="Reset"/>).</summary>
+    public long PlannedBytes { get; private set; }
 
     /// <summary>How many device allocations the arena has made since it was created.</summary>
     public int DeviceAllocations { get; private set; }
+
+    /// <summary>
+    /// When true (set between steps only), no device memory is allocated or touched and the device launches nothing:
+    /// blocks get views into a virtual address space. Switching resets the arena; switching planning off allocates
+    /// the one chunk the planned steps need (<see cref="PlannedBytes"/>), so the real steps that follow allocate nothing.
+    /// </summary>
+    public bool Planning
+    {
+        get => planning;
+        set
+        {
+            if (value == planning)
+                return;
+            ReleaseChunks();
+            planning = value;
+            Reset();
+        }
+    }
 
     /// <summary>Raised after the arena allocated device memory, with the bytes allocated.</summary>
     internal event Action<long>? Allocated;
@@ -46,30 +80,58 @@ public sealed class MemoryArena : IDisposable
     /// <summary>Raised after the arena freed device memory, with the bytes freed.</summary>
     internal event Action<long>? Freed;
 
-    /// <summary>Hands out an uninitialised view of <paramref name="count"/> elements, valid until <see cref="Reset"/>.</summary>
+    /// <summary>
+    /// Hands out an uninitialised view of <paramref name="count"/> elements, valid until <see cref="Reset"/>; inside a
+    /// tape backward closure (<see cref="BeginScope"/>) it is scratch, freed when the closure returns.
+    /// </summary>
     public ArrayView<T> Allocate<T>(long count) where T : unmanaged
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        long bytes = AlignUp(Math.Max(1, count) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
-        while (current < chunks.Count && offset + bytes > chunks[current].LengthInBytes)
-        {
-            current++;
-            offset = 0;
-        }
-        if (current == chunks.Count)
-            AddChunk(Math.Max(bytes, Math.Max(minimumChunkBytes, CapacityBytes)));
-        var view = ((ArrayView<byte>)chunks[current].View).SubView(offset, bytes).Cast<T>().SubView(0, count);
-        offset += bytes;
-        usedBytes += bytes;
+        var block = AllocateBlock(count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        if (scopes.TryPeek(out var scope))
+            scope.Add(block);
+        return block.View<T>(count);
+    }
+
+    /// <summary>A block of at least <paramref name="bytes"/> bytes that lives until <see cref="Free"/> or <see cref="Reset"/>.</summary>
+    public ArenaBlock AllocateBlock(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        long size = AlignUp(Math.Max(1, bytes));
+        var (chunk, offset) = Place(size);
+        usedBytes += size;
         PeakUsedBytes = Math.Max(PeakUsedBytes, usedBytes);
-        return view;
+        var block = new ArenaBlock(this, chunk, offset, size, Generation, sequence++);
+        events.Add(size);
+        return block;
+    }
+
+    /// <summary>Frees <paramref name="block"/> now (a block of an earlier step, or one already freed, is ignored).</summary>
+    public void Free(ArenaBlock block)
+    {
+        if (block.Generation != Generation || block.IsFreed)
+            return;
+        block.IsFreed = true;
+        usedBytes -= block.Bytes;
+        chunks[block.Chunk].Release(block.Offset, block.Bytes);
+        events.Add(-1 - block.Sequence);
+    }
+
+    /// <summary>Starts collecting raw <see cref="Allocate{T}"/> calls as scratch (a backward closure).</summary>
+    public void BeginScope() => scopes.Push([]);
+
+    /// <summary>Frees the scratch collected since the matching <see cref="BeginScope"/>.</summary>
+    public void EndScope()
+    {
+        foreach (var block in scopes.Pop())
+            Free(block);
     }
 
     /// <summary>Copies host values into a new arena view (labels, indices); see <see cref="CopyIn{T}"/>.</summary>
     public ArrayView<T> Upload<T>(ReadOnlySpan<T> data) where T : unmanaged
     {
         var view = Allocate<T>(data.Length);
-        CopyIn(view, data);
+        if (!Planning)
+            CopyIn(view, data);
         return view;
     }
 
@@ -90,34 +152,99 @@ public sealed class MemoryArena : IDisposable
     }
 
     /// <summary>
-    /// Releases every allocation. If the last step spilled into several chunks they are merged into one, so the
-    /// next step of the same shapes fits without allocating.
+    /// Releases every allocation. If the last step did not fit the first chunk, the chunks are replaced by one chunk
+    /// of the size that the step's allocations and frees, replayed in order, need; the next step of the same shapes
+    /// then fits without allocating.
     /// </summary>
     public void Reset()
     {
-        if (chunks.Count > 1)
+        PlannedBytes = Math.Max(PlannedBytes, Replay(events));
+        LastStepPeakUsedBytes = PeakUsedBytes;
+        events.Clear();
+        scopes.Clear();
+        if (chunks.Count > 1 || (chunks.Count == 1 && chunks[0].Bytes < PlannedBytes) || (chunks.Count == 0 && PlannedBytes > 0))
         {
-            long total = CapacityBytes;
-            accelerator.Synchronize();
-            foreach (var c in chunks)
-            {
-                Freed?.Invoke(c.LengthInBytes);
-                c.Dispose();
-            }
-            chunks.Clear();
-            AddChunk(total);
+            ReleaseChunks();
+            AddChunk(PlannedBytes);
         }
-        current = 0;
-        offset = 0;
+        foreach (var c in chunks)
+            c.Clear();
         usedBytes = 0;
+        PeakUsedBytes = 0;
+        sequence = 0;
         Generation++;
+    }
+
+    /// <summary>The end of the highest block when <paramref name="log"/> (sizes, and -1 - index for frees) is placed in one chunk.</summary>
+    private static long Replay(List<long> log)
+    {
+        var chunk = new Chunk(null, long.MaxValue / 2);
+        var placed = new List<(long Offset, long Size)>();
+        long high = 0;
+        foreach (long e in log)
+        {
+            if (e >= 0)
+            {
+                long offset = chunk.TryTake(e);
+                placed.Add((offset, e));
+                high = Math.Max(high, offset + e);
+            }
+            else
+            {
+                var (offset, size) = placed[(int)(-1 - e)];
+                chunk.Release(offset, size);
+            }
+        }
+        return high;
+    }
+
+    private (int Chunk, long Offset) Place(long size)
+    {
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            long offset = chunks[i].TryTake(size);
+            if (offset >= 0)
+                return (i, offset);
+        }
+        AddChunk(Math.Max(size, Math.Max(minimumChunkBytes, CapacityBytes / 4)));
+        return (chunks.Count - 1, chunks[^1].TryTake(size));
+    }
+
+    internal ArrayView<byte> Bytes(int chunk, long offset, long bytes)
+    {
+        if (Planning)
+        {
+            planningBuffer ??= accelerator.Allocate1D<byte>(Alignment);
+            return new ArrayView<byte>(planningBuffer, offset + ((long)chunk << 40), bytes);
+        }
+        return ((ArrayView<byte>)chunks[chunk].Buffer!.View).SubView(offset, bytes);
     }
 
     private void AddChunk(long bytes)
     {
-        chunks.Add(accelerator.Allocate1D<byte>(AlignUp(bytes)));
+        bytes = AlignUp(bytes);
+        if (Planning)
+        {
+            chunks.Add(new Chunk(null, bytes));
+            return;
+        }
+        chunks.Add(new Chunk(accelerator.Allocate1D<byte>(bytes), bytes));
         DeviceAllocations++;
-        Allocated?.Invoke(AlignUp(bytes));
+        Allocated?.Invoke(bytes);
+    }
+
+    private void ReleaseChunks()
+    {
+        if (chunks.Any(c => c.Buffer is not null))
+            accelerator.Synchronize();
+        foreach (var c in chunks)
+        {
+            if (c.Buffer is null)
+                continue;
+            Freed?.Invoke(c.Bytes);
+            c.Buffer.Dispose();
+        }
+        chunks.Clear();
     }
 
     private static long AlignUp(long bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
@@ -126,7 +253,73 @@ public sealed class MemoryArena : IDisposable
     public void Dispose()
     {
         foreach (var c in chunks)
-            c.Dispose();
+            c.Buffer?.Dispose();
         chunks.Clear();
+        planningBuffer?.Dispose();
+    }
+
+    /// <summary>One device buffer and its free list (offset to size, address order; neighbours coalesce).</summary>
+    private sealed class Chunk(MemoryBuffer1D<byte, Stride1D.Dense>? buffer, long bytes)
+    {
+        private readonly SortedList<long, long> free = new() { [0] = bytes };
+
+        public MemoryBuffer1D<byte, Stride1D.Dense>? Buffer { get; } = buffer;
+
+        public long Bytes { get; } = bytes;
+
+        public void Clear()
+        {
+            free.Clear();
+            free[0] = Bytes;
+        }
+
+        /// <summary>The offset of the smallest free range that fits (lowest address on ties), or -1.</summary>
+        public long TryTake(long size)
+        {
+            long best = -1, bestSize = long.MaxValue;
+            foreach (var (offset, length) in free)
+            {
+                if (length >= size && length < bestSize)
+                {
+                    best = offset;
+                    bestSize = length;
+                }
+            }
+            if (best < 0)
+                return -1;
+            free.Remove(best);
+            if (bestSize > size)
+                free[best + size] = bestSize - size;
+            return best;
+        }
+
+        public void Release(long offset, long size)
+        {
+            int i = free.Count == 0 ? 0 : LowerBound(offset);
+            if (i > 0 && free.Keys[i - 1] + free.Values[i - 1] == offset)
+            {
+                offset = free.Keys[i - 1];
+                size += free.Values[i - 1];
+                free.RemoveAt(i - 1);
+                i--;
+            }
+            if (i < free.Count && offset + size == free.Keys[i])
+            {
+                size += free.Values[i];
+                free.RemoveAt(i);
+            }
+            free[offset] = size;
+        }
+
+        private int LowerBound(long offset)
+        {
+            int lo = 0, hi = free.Count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) / 2;
+                if (free.Keys[mid] < offset) lo = mid + 1; else hi = mid;
+            }
+            return lo;
+        }
     }
 }

@@ -15,8 +15,11 @@ public sealed class Tensor : IDisposable
     private readonly ArrayView<float> view;
     private readonly MemoryBuffer1D<float, Stride1D.Dense>? owner;
     private readonly long generation;
+    private readonly ArenaBlock? block;
+    private bool holdReleased;
 
-    private Tensor(Device device, Shape shape, ArrayView<float> view, MemoryBuffer1D<float, Stride1D.Dense>? owner, long generation)
+    private Tensor(Device device, Shape shape, ArrayView<float> view, MemoryBuffer1D<float, Stride1D.Dense>? owner, long generation,
+        ArenaBlock? block = null)
     {
         if (view.Length != shape.Length)
             throw new ArgumentException($"A view of {view.Length} elements cannot have shape {shape}.");
@@ -25,6 +28,9 @@ public sealed class Tensor : IDisposable
         this.view = view;
         this.owner = owner;
         this.generation = generation;
+        this.block = block;
+        if (block is not null)
+            block.Holds++;
     }
 
     /// <summary>The device the data lives on.</summary>
@@ -62,20 +68,87 @@ public sealed class Tensor : IDisposable
             if (generation >= 0 && generation != Device.Arena.Generation)
                 throw new InvalidOperationException(
                     $"Tensor {Name ?? Shape.ToString()} belongs to an earlier step: the memory arena has been reset since.");
+            if (block is { IsFreed: true })
+                throw new InvalidOperationException(
+                    $"Tensor {Name ?? Shape.ToString()} was used after its last recorded use: its memory has been freed.");
             return view;
         }
     }
 
+    /// <summary>
+    /// Whether the tensor is internal to a module (an output of a layer inside <see cref="Nn.Sequential"/>, a view a
+    /// layer folds): its data and its gradient are freed once the backward of the op that produced it has run, the
+    /// last backward that can read them. Tensors a caller keeps (the network's output, the loss) are not marked.
+    /// </summary>
+    public bool Intermediate { get; set; }
+
+    /// <summary>The arena block of a step tensor (shared by its views), or null for a persistent tensor.</summary>
+    public ArenaBlock? Block => block;
+
     /// <summary>An uninitialised step tensor from the arena.</summary>
-    public static Tensor Empty(Device device, Shape shape) =>
-        new(device, shape, device.Arena.Allocate<float>(shape.Length), null, device.Arena.Generation);
+    public static Tensor Empty(Device device, Shape shape)
+    {
+        var b = device.Arena.AllocateBlock(shape.Length * sizeof(float));
+        return new(device, shape, b.View<float>(shape.Length), null, device.Arena.Generation, b);
+    }
 
     /// <summary>A zero-filled step tensor from the arena.</summary>
     public static Tensor Zeros(Device device, Shape shape)
     {
         var t = Empty(device, shape);
-        t.View.MemSetToZero();
+        if (!device.Arena.Planning)
+            t.View.MemSetToZero();
         return t;
+    }
+
+    /// <summary>
+    /// The data for a backward closure: the tensor's view, or, when its block was freed after the forward and can be
+    /// rebuilt (<see cref="ArenaBlock.Rematerialize"/>), a scratch copy rebuilt now (freed when the closure returns).
+    /// </summary>
+    public ArrayView<float> ReadForBackward()
+    {
+        if (block is not { IsFreed: true })
+            return View;
+        if (block.Rematerialize is not { } rebuild)
+            throw new InvalidOperationException($"Tensor {Name ?? Shape.ToString()} was freed after the forward and cannot be rebuilt.");
+        var scratch = Device.Arena.Allocate<float>(Length);
+        rebuild(scratch);
+        return scratch;
+    }
+
+    /// <summary>Marks the data as read directly by a backward closure, so a transient block is kept (see <see cref="ArenaBlock"/>).</summary>
+    public void PinForBackward()
+    {
+        if (block is not null)
+            block.Pinned = true;
+    }
+
+    /// <summary>Frees a <see cref="ArenaBlock.Transient"/>, unpinned block now that the forward has consumed it.</summary>
+    public void ReleaseIfTransient()
+    {
+        if (block is { Transient: true, Pinned: false })
+            block.Free();
+    }
+
+    /// <summary>
+    /// Called by a module once the next op has consumed this <see cref="Intermediate"/> tensor in the forward: frees a
+    /// transient block, and, when the tape is not recording (inference), lets go of the hold, since no backward will read it.
+    /// </summary>
+    public void Consumed()
+    {
+        ReleaseIfTransient();
+        if (Intermediate && !Device.Tape.IsRecording)
+            Release();
+    }
+
+    /// <summary>Lets go of this tensor's hold on its block (freed when no tensor holds it); idempotent.</summary>
+    internal void Release()
+    {
+        if (block is null || holdReleased)
+            return;
+        holdReleased = true;
+        if (--block.Holds == 0)
+            block.Free();
     }
 
     /// <summary>A step tensor holding <paramref name="data"/>.</summary>
@@ -100,7 +173,7 @@ public sealed class Tensor : IDisposable
     {
         if (shape.Length != Length)
             throw new ArgumentException($"Cannot view {Shape} ({Length} elements) as {shape} ({shape.Length} elements).");
-        return new Tensor(Device, shape, View, null, generation) { Name = Name };
+        return new Tensor(Device, shape, View, null, generation, block) { Name = Name };
     }
 
     /// <summary>Copies host data into the tensor (without a device synchronisation on CUDA, see <see cref="MemoryArena.CopyIn{T}"/>).</summary>
@@ -108,14 +181,16 @@ public sealed class Tensor : IDisposable
     {
         if (data.Length != Length)
             throw new ArgumentException($"Expected {Length} values for shape {Shape}, got {data.Length}.");
-        MemoryArena.CopyIn(View, data);
+        if (!Device.Arena.Planning)
+            MemoryArena.CopyIn(View, data);
     }
 
     /// <summary>Copies the tensor to a new host array (blocking).</summary>
     public float[] ToArray()
     {
         var data = new float[Length];
-        View.CopyToCPU(data);
+        if (!Device.Arena.Planning)
+            View.CopyToCPU(data);
         return data;
     }
 

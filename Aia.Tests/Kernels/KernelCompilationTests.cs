@@ -30,7 +30,7 @@ public sealed class KernelCompilationTests
     public static IEnumerable<TestCaseData> AllKernels() =>
         KernelMethods().Select(m => new TestCaseData(m).SetArgDisplayNames(m.DeclaringType!.Name + "." + m.Name));
 
-    private static IEnumerable<MethodInfo> KernelMethods() =>
+    internal static IEnumerable<MethodInfo> KernelMethods() =>
         typeof(GridStride).Assembly.GetTypes()
             .Where(t => t is { IsAbstract: true, IsSealed: true } && t.Name.EndsWith("Kernels", StringComparison.Ordinal))
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))

@@ -66,7 +66,7 @@ public sealed class LinearTests
         var y = MatrixProduct.Linear(x, w, b);
         Assert.That(y.Shape, Is.EqualTo(new Shape([.. c.Lead, c.Out])));
         TestData.AssertClose(y.ToArray(), expected, "planned tiling");
-        foreach (var t in Tilings(c.Out, c.Rows, c.In))
+        foreach (var t in Tilings(c.Out, c.Rows, c.In, split: true))
         {
             MatrixProduct.Forward(D, x.View, w.View, b?.View, y.View, c.Rows, c.In, c.Out, t);
             TestData.AssertClose(y.ToArray(), expected, $"tiling {t}");

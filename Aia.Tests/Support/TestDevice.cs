@@ -13,6 +13,7 @@ namespace Aia.Tests.Support;
 public sealed class TestDevice
 {
     private static readonly Dictionary<int, Device> Sized = [];
+    private static readonly Dictionary<int, Device> GpuShapedDevices = [];
     private static Device? device;
 
     /// <summary>The shared test device.</summary>
@@ -30,13 +31,29 @@ public sealed class TestDevice
         }
     }
 
+    /// <summary>
+    /// The CPU accelerator shaped like a GPU (<see cref="Device.CreateGpuShaped"/>: warps of 32, groups of
+    /// <paramref name="groupSize"/>, 2 multiprocessors, every launch planned as on CUDA), created once; its arena reset.
+    /// </summary>
+    public static Device GpuShaped(int groupSize)
+    {
+        lock (GpuShapedDevices)
+        {
+            if (!GpuShapedDevices.TryGetValue(groupSize, out var d))
+                GpuShapedDevices[groupSize] = d = Device.CreateGpuShaped(groupSize);
+            d.Arena.Reset();
+            return d;
+        }
+    }
+
     [OneTimeTearDown]
     public void DisposeDevice()
     {
         device?.Dispose();
         device = null;
-        foreach (var d in Sized.Values)
+        foreach (var d in Sized.Values.Concat(GpuShapedDevices.Values))
             d.Dispose();
         Sized.Clear();
+        GpuShapedDevices.Clear();
     }
 }

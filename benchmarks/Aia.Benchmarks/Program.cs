@@ -6,11 +6,13 @@ using Aia.Engine.Runtime;
 // Prints one row per kernel: median time, GFLOP/s and GB/s (bytes that must move: inputs read once, outputs
 // written once), with GPU-side timing (profiling markers) on GPUs.
 // End-to-end training step (the PyTorch peer's measurement): ... -- step [--model vggsnn] [--neuron lif]
-//   [-T 10] [--size 64] [--batch 32] [--device ...] [--iterations N]
+//   [-T 10] [--size 64] [--batch 32] [--device ...] [--iterations N] [--dry-run: memory plan only, no kernels]
+//   [--no-plan: do not size the arena by a dry run first] [--quick: one timed step, no inference or layer timing]
 var kind = DeviceKind.Auto;
 string filter = "", model = "small", neuron = "cached-aia";
 int scale = 0, iterations = 20, steps = 6, size = 32, batch = 32;
 bool step = args.Length > 0 && args[0] == "step";
+bool dryRun = false, plan = true, quick = false;
 for (int i = step ? 1 : 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -24,16 +26,19 @@ for (int i = step ? 1 : 0; i < args.Length; i++)
         case "-T" when step: steps = int.Parse(args[++i]); break;
         case "--size" when step: size = int.Parse(args[++i]); break;
         case "--batch" when step: batch = int.Parse(args[++i]); break;
+        case "--dry-run" when step: dryRun = true; break;
+        case "--no-plan" when step: plan = false; break;
+        case "--quick" when step: quick = true; break;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}'; use --device, --filter, --scale, --iterations (kernels) " +
-                                    "or step --model --neuron -T --size --batch --device --iterations");
+                                    "or step --model --neuron -T --size --batch --device --iterations --dry-run --no-plan --quick");
             return 2;
     }
 }
 if (step)
 {
     using var stepDevice = Device.Create(kind);
-    return StepBenchmark.Run(stepDevice, model, neuron, steps, size, batch, iterations);
+    return StepBenchmark.Run(stepDevice, model, neuron, steps, size, batch, iterations, dryRun, plan, quick);
 }
 using var device = Device.Create(kind, profiling: true);
 if (scale == 0)

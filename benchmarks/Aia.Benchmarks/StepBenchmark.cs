@@ -6,18 +6,22 @@ using Aia.Engine.Nn.Neurons;
 using Aia.Engine.Ops;
 using Aia.Engine.Optim;
 using Aia.Engine.Runtime;
+using Aia.Engine.Training;
 
 namespace Aia.Benchmarks;
 
 /// <summary>
 /// The end-to-end training step, as the PyTorch peer (shared/bench/torch_ref.py) measures it: a spiking VGG on random
 /// spike inputs (rate 0.2) and labels, forward over T steps, mean-over-time cross entropy, backward, Adam. Prints a
-/// per-layer forward breakdown and one JSON line (same fields as the peer's) for side-by-side tables.
+/// per-layer forward breakdown, the memory breakdown, and one JSON line (same fields as the peer's) for side-by-side
+/// tables. The step is first planned without running (<see cref="MemoryBreakdown.DryRun"/>), which sizes the arena;
+/// the measured peak then shows whether the real steps allocated anything the plan did not have.
 /// </summary>
 public static class StepBenchmark
 {
     /// <summary>Runs the benchmark; returns the exit code.</summary>
-    public static int Run(Device device, string model, string neuron, int steps, int size, int batch, int iterations)
+    public static int Run(Device device, string model, string neuron, int steps, int size, int batch, int iterations,
+        bool dryRun = false, bool plan = true, bool quick = false)
     {
         var spec = ModelSpec.Parse(model);
         var kind = NeuronKinds.Parse(neuron);
@@ -53,18 +57,45 @@ public static class StepBenchmark
             return clock.Elapsed.TotalMilliseconds;
         }
 
-        for (int i = 0; i < 2; i++) Step();
-        double step = Median(Enumerable.Range(0, iterations).Select(_ => Step()));
-        net.Eval();
-        Inference();
-        double infer = Median(Enumerable.Range(0, Math.Max(3, iterations / 2)).Select(_ => Inference()));
-        net.Train();
-
         Console.WriteLine($"device: {device.Description}");
         Console.WriteLine($"model {spec.Name} ({spec}), {neuron}, T={steps}, batch {batch}, {size}x{size}: {net.ParameterCount():N0} parameters");
+        MemoryBreakdown? planned = null;
+        if (dryRun || plan)
+        {
+            var clock = Stopwatch.StartNew();
+            planned = MemoryBreakdown.DryRun(device, net, adam, () => Step());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"planned memory (dry run, {clock.Elapsed.TotalSeconds:F1} s, no kernels):"));
+            Console.Write(planned.Format());
+        }
+        if (dryRun)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["peer"] = "aia-" + device.Kind.ToString().ToLowerInvariant(), ["arch"] = spec.Name, ["neuron"] = neuron, ["T"] = steps,
+                ["batch"] = batch, ["size"] = size, ["planned_mem_mib"] = Math.Round(planned!.Total / 1048576.0, 1),
+            }));
+            return 0;
+        }
+        if (!quick)
+            for (int i = 0; i < 2; i++) Step();
+        double step = Median(Enumerable.Range(0, quick ? 1 : iterations).Select(_ => Step()));
+        device.Arena.Reset();
+        var measured = MemoryBreakdown.Of(device, net, adam);
+        long trainingPeak = device.PeakBytes;
+        double infer = double.NaN;
+        if (!quick)
+        {
+            net.Eval();
+            Inference();
+            infer = Median(Enumerable.Range(0, Math.Max(3, iterations / 2)).Select(_ => Inference()));
+            net.Train();
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train step {step:F1} ms ({batch / step * 1000:F1} samples/s), inference batch {infer:F1} ms, peak device memory {device.PeakBytes / 1048576.0:F0} MiB"));
-        Breakdown(device, net, shape, input, labels, adam);
+            $"train step {step:F1} ms ({batch / step * 1000:F1} samples/s), inference batch {infer:F1} ms, peak device memory {trainingPeak / 1048576.0:F1} MiB (training steps; {device.PeakBytes / 1048576.0:F1} MiB with inference)"));
+        Console.WriteLine("measured memory (after the timed steps):");
+        Console.Write(measured.Format());
+        if (!quick)
+            Breakdown(device, net, shape, input, labels, adam);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["peer"] = "aia-" + device.Kind.ToString().ToLowerInvariant(),
@@ -75,8 +106,9 @@ public static class StepBenchmark
             ["size"] = size,
             ["train_step_ms"] = Math.Round(step, 3),
             ["train_samples_per_s"] = Math.Round(batch / step * 1000, 1),
-            ["infer_ms"] = Math.Round(infer, 3),
-            ["peak_mem_mib"] = Math.Round(device.PeakBytes / 1048576.0, 1),
+            ["infer_ms"] = double.IsNaN(infer) ? -1 : Math.Round(infer, 3),
+            ["peak_mem_mib"] = Math.Round(trainingPeak / 1048576.0, 1),
+            ["planned_mem_mib"] = planned is null ? -1 : Math.Round(planned.Total / 1048576.0, 1),
         }));
         return 0;
     }
