@@ -129,9 +129,9 @@ public static class DataCommand
             }
             return 0;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (Failures.Describe(ex) is { } message)
         {
-            Console.Error.WriteLine($"aia data inspect: {ex.Message}");
+            Console.Error.WriteLine($"aia data inspect: {message}");
             return 1;
         }
     }
@@ -165,10 +165,10 @@ public static class DataCommand
             Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:F1} s");
             return 0;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or BadSamplesException or InvalidDataException)
+        catch (Exception ex) when (Failures.Describe(ex) is { } message)
         {
             bar.Finish();
-            Console.Error.WriteLine($"aia data prepare: {ex.Message}");
+            Console.Error.WriteLine($"aia data prepare: {message}");
             return 1;
         }
     }

@@ -7,12 +7,24 @@ using CommandLine;
 namespace Aia.Cli.Commands;
 
 /// <summary>Options of <c>aia eval</c>.</summary>
-[Verb("eval", HelpText = "Evaluate a checkpoint on a split: accuracy, loss, confusion matrix, spikes per layer.")]
+[Verb("eval", HelpText = "Evaluate a checkpoint or a NIR graph on a split: accuracy, loss, confusion matrix, spikes per layer.")]
 public sealed class EvalOptions
 {
-    [Option("checkpoint", Required = true, HelpText = "A checkpoint (runs/NAME/checkpoints/best.safetensors) or a run folder (its best checkpoint).")]
+    [Option("checkpoint", HelpText = "A checkpoint (runs/NAME/checkpoints/best.safetensors) or a run folder (its best checkpoint).")]
     [NotEmpty]
-    public string Checkpoint { get; set; } = "";
+    public string? Checkpoint { get; set; }
+
+    [Option("nir", HelpText = "A NIR graph (HDF5) to evaluate instead of a checkpoint: its input must be event frames [2 H W], its output [classes].")]
+    [NotEmpty]
+    public string? Nir { get; set; }
+
+    [Option("dataset", HelpText = "With --nir: the dataset (default: the one the file records, if aia wrote it).")]
+    [NotEmpty]
+    public string? Dataset { get; set; }
+
+    [Option('T', "timesteps", HelpText = "With --nir: frames per sample (default: the file's, else the dataset's).")]
+    [Range(1, 100_000)]
+    public int? TimeSteps { get; set; }
 
     [Option("split", Default = "test", HelpText = "test | train.")]
 
@@ -48,7 +60,11 @@ public static class EvalCommand
         {
             if (o.Split is not ("test" or "train"))
                 throw new UsageException($"--split: unknown split '{o.Split}'; use test or train.");
-            string path = CheckpointPath(o.Checkpoint, "best");
+            if (string.IsNullOrEmpty(o.Checkpoint) == string.IsNullOrEmpty(o.Nir))
+                throw new UsageException("give either --checkpoint RUN|FILE or --nir FILE.");
+            if (o.Nir is not null)
+                return NirEval.Run(o);
+            string path = CheckpointPath(o.Checkpoint!, "best");
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
             var (model, state) = TrainedModel.Load(device, path);
             var c = state.Config;

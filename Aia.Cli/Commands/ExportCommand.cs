@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aia.Engine.IO;
+using Aia.Engine.IO.Nir;
 using Aia.Engine.Models;
 using Aia.Engine.Ops;
 using Aia.Engine.Runtime;
@@ -10,17 +11,21 @@ using CommandLine;
 namespace Aia.Cli.Commands;
 
 /// <summary>Options of <c>aia export</c>.</summary>
-[Verb("export", HelpText = "Fold BatchNorm and cached AIA's beta into the convolutions and write an inference safetensors file; checks the logits match.")]
+[Verb("export", HelpText = "Fold BatchNorm and cached AIA's beta into the convolutions and write the inference network as safetensors or a NIR graph; checks the logits match.")]
 public sealed class ExportOptions
 {
     [Option("checkpoint", Required = true, HelpText = "A checkpoint or a run folder (its best checkpoint).")]
     [NotEmpty]
     public string Checkpoint { get; set; } = "";
 
-    [Option("out", HelpText = "Output file (default: model.safetensors in the run folder).")]
+    [Option("out", HelpText = "Output file (default: model.safetensors or model.nir in the run folder).")]
 
     [NotEmpty]
     public string? Out { get; set; }
+
+    [Option("format", Default = "safetensors", HelpText = "safetensors | nir (the Neuromorphic Intermediate Representation, HDF5: for Lava, SpiNNaker2, Xylo, Speck, snnTorch, Norse, Sinabs, Rockpool, Spyx).")]
+    [OneOf("safetensors", "nir")]
+    public string Format { get; set; } = "safetensors";
 
     [Option("verify-samples", Default = 64, HelpText = "Test samples on which the folded logits are compared with the trained network's (0: skip).")]
 
@@ -47,15 +52,15 @@ public static class ExportCommand
     {
         try
         {
+            o.Format = o.Format.ToLowerInvariant();
             string path = EvalCommand.CheckpointPath(o.Checkpoint, "best");
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
             var (model, state) = TrainedModel.Load(device, path);
             var c = state.Config;
             var folded = Folding.Fold(model, device, Trainer.NeuronOptionsOf(c), c.Seed);
-            string output = o.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))!, "model.safetensors");
+            string output = o.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))!, "model." + o.Format);
             var metadata = new Dictionary<string, string>
             {
-                ["format"] = "pt",
                 ["aia.model"] = folded.Spec.ToString(),
                 ["aia.neuron"] = folded.Neuron.InferenceKind().Name(),
                 ["aia.trained_neuron"] = c.Neuron,
@@ -66,14 +71,28 @@ public static class ExportCommand
                 ["aia.classes"] = string.Join(",", state.ClassNames),
                 ["aia.readout"] = "mean over time of the classifier's logits",
             };
-            Safetensors.Write(output, Safetensors.FromDevice(folded.NamedParameters()), metadata);
+            NirNetwork? imported = null;
+            if (o.Format == "nir")
+            {
+                metadata["aia.dataset"] = c.Dataset;
+                if (c.Root is { } root) metadata["aia.root"] = root;
+                metadata["aia.dt"] = NirExport.Dt.ToString(CultureInfo.InvariantCulture);
+                metadata["aia.semantics"] = "LIF with dt 1e-4, tau = dt/(1-lambda), r = 1/(1-lambda); the engine fires on v >= v_threshold (NIR: v > v_threshold) and resets to 0";
+                NirFile.Write(output, NirExport.Graph(folded, metadata));
+                imported = NirImport.Load(device, output); // read back: the check below runs the file itself
+            }
+            else
+            {
+                metadata["format"] = "pt";
+                Safetensors.Write(output, Safetensors.FromDevice(folded.NamedParameters()), metadata);
+            }
             long lifParameters = LifEquivalentParameters(model);
             Console.WriteLine($"wrote {output}");
             Console.WriteLine($"parameters: trained {model.ParameterCount():N0} (with BatchNorm{(c.Neuron == "cached-aia" ? " and beta" : "")}), " +
                               $"exported {folded.ParameterCount():N0}; a LIF network of this shape exports {lifParameters:N0}");
             if (o.VerifySamples <= 0)
                 return 0;
-            return Verify(device, model, folded, c, o) ? 0 : 1;
+            return Verify(device, model, folded, imported, c, o) ? 0 : 1;
         }
         catch (Exception e) when (Failures.Describe(e) is { } message)
         {
@@ -86,12 +105,12 @@ public static class ExportCommand
         model.NamedParameters().Where(p => !p.Name.EndsWith(".beta", StringComparison.Ordinal) && !p.Name.Contains(".bn.", StringComparison.Ordinal)).Sum(p => p.Tensor.Length)
         + model.Features.Layers.OfType<ConvBn>().Sum(b => (long)b.Bn.Features);
 
-    private static bool Verify(Device device, SpikingNetwork model, SpikingNetwork folded, TrainingConfig c, ExportOptions o)
+    private static bool Verify(Device device, SpikingNetwork model, SpikingNetwork folded, NirNetwork? imported, TrainingConfig c, ExportOptions o)
     {
         using var data = EvalCommand.OpenDataset(c, o.Root, null);
         int n = Math.Min(o.VerifySamples, data.Test.Count);
-        double worst = 0;
-        int changed = 0, agree = 0;
+        double worst = 0, worstFile = 0;
+        int changed = 0, agree = 0, changedFile = 0;
         using var _ = device.Tape.NoGrad();
         for (int i = 0; i < n; i++)
         {
@@ -105,6 +124,13 @@ public static class ExportCommand
             worst = Math.Max(worst, diff);
             if (diff > Tolerance) changed++;
             if (Array.IndexOf(a, a.Max()) == Array.IndexOf(b, b.Max())) agree++;
+            if (imported is not null)
+            {
+                var e = Time.MeanOverTime(imported.Forward(x)).ToArray();
+                double fileDiff = b.Zip(e, (p, q) => Math.Abs(p - q)).Max();
+                worstFile = Math.Max(worstFile, fileDiff);
+                if (fileDiff > Tolerance) changedFile++;
+            }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"check on {n} test samples: max |logit difference| {worst:E2}; {n - changed} of {n} within {Tolerance:E0}; predictions agree on {agree} of {n}"));
@@ -112,6 +138,12 @@ public static class ExportCommand
         bool ok = changed <= n / 100 && agree >= n - Math.Max(1, n / 100);
         if (!ok)
             Console.Error.WriteLine("aia export: the folded network does not reproduce the trained one's logits.");
-        return ok;
+        if (imported is null)
+            return ok;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"NIR file read back and run: max |logit difference| to the folded network {worstFile:E2}; {n - changedFile} of {n} within {Tolerance:E0}"));
+        if (changedFile > n / 100)
+            Console.Error.WriteLine("aia export: the network read back from the NIR file does not reproduce the folded network's logits.");
+        return ok && changedFile <= n / 100;
     }
 }

@@ -292,6 +292,8 @@ public static class TrainCommand
             var run = resume is not null ? RunFolder.Open(resume, forWriting: true) : created = RunFolder.Create(o.Out, o.Name ?? RunFolder.DefaultName(config));
             runFolder = run.Root;
             using var log = Logging.ForRun(run.Log, o.Quiet);
+            foreach (var stale in run.StaleTemporaryFiles())
+                log.Warning("{File} is left from a write that was interrupted (the file it was to replace is intact); it can be deleted", stale);
             using var device = Device.Create(DeviceOptions.Parse(o.Device));
             var progress = new TrainingProgress(o.Quiet);
             using var trainer = resume is null

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Aia.Engine.Data.Datasets;
+using Aia.Engine.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace Aia.Engine.Data;
@@ -49,7 +50,7 @@ public static class FrameCache
                 if (reason == "") return existing;
                 existing.Dispose();
             }
-            catch (InvalidDataException e)
+            catch (FrameCacheException e)
             {
                 reason = e.Message;
             }
@@ -65,41 +66,55 @@ public static class FrameCache
         return built;
     }
 
-    /// <summary>Opens a cache file as it is.</summary>
-    /// <exception cref="InvalidDataException">Not a cache file, another version, or damaged.</exception>
+    /// <summary>Opens a cache file as it is, after checking every size and the header against each other and the file.</summary>
+    /// <exception cref="FrameCacheException">Not a cache file, another version, or damaged (sizes, header fields or labels).</exception>
     public static MappedFrameDataset Read(string path)
     {
         Span<byte> pre = stackalloc byte[PreambleSize];
         CacheHeader header;
         int[] labels;
-        using (var f = File.OpenRead(path))
+        FrameCacheException Bad(long offset, string why) => new(path, offset, why);
+        using (var f = BoundedFile.OpenRead(path, why => Bad(0, why)))
         {
+            long fileLength = f.Length;
             if (f.ReadAtLeast(pre, PreambleSize, throwOnEndOfStream: false) < PreambleSize || !pre[..8].SequenceEqual(Magic))
-                throw new InvalidDataException($"{path} is not a frame cache file");
+                throw Bad(0, "not a frame cache file");
             int version = BinaryPrimitives.ReadInt32LittleEndian(pre[8..]);
             int slots = BinaryPrimitives.ReadInt32LittleEndian(pre[12..]);
             int sampleLength = BinaryPrimitives.ReadInt32LittleEndian(pre[16..]);
+            int element = BinaryPrimitives.ReadInt32LittleEndian(pre[20..]);
             long labelsAt = BinaryPrimitives.ReadInt64LittleEndian(pre[24..]);
             long headerAt = BinaryPrimitives.ReadInt64LittleEndian(pre[32..]);
             int headerLength = BinaryPrimitives.ReadInt32LittleEndian(pre[40..]);
             if (version != FormatVersion)
-                throw new InvalidDataException($"cache format version {version} (this build reads {FormatVersion})");
-            if (labelsAt != PreambleSize + (long)slots * sampleLength * 2 || headerAt != labelsAt + 4L * slots || f.Length != headerAt + headerLength)
-                throw new InvalidDataException($"{path} is damaged (sizes do not add up)");
-            var bytes = new byte[f.Length - labelsAt];
+                throw Bad(8, $"cache format version {version} (this build reads {FormatVersion})");
+            if (slots < 0 || sampleLength <= 0 || sampleLength > FrameSettings.MaxSampleLength || element != ElementHalf || headerLength < 0)
+                throw Bad(12, $"damaged: impossible sizes (slots {slots}, sample length {sampleLength}, element type {element}, header length {headerLength})");
+            // Every product below fits in a long: slots < 2^31, sampleLength <= 2^26.
+            if (labelsAt != PreambleSize + (long)slots * sampleLength * 2 || headerAt != labelsAt + 4L * slots || fileLength != headerAt + headerLength)
+                throw Bad(24, "damaged: the sizes do not add up to the file's length");
+            var bytes = new byte[fileLength - labelsAt];
             f.Position = labelsAt;
             f.ReadExactly(bytes);
+            BoundedFile.CheckEnd(f, fileLength, why => Bad(fileLength, why));
             labels = MemoryMarshal.Cast<byte, int>(bytes.AsSpan(0, 4 * slots)).ToArray();
             try
             {
-                header = JsonSerializer.Deserialize<CacheHeader>(bytes.AsSpan(4 * slots)) ?? throw new InvalidDataException("empty header");
+                header = JsonSerializer.Deserialize<CacheHeader>(bytes.AsSpan(4 * slots)) ?? throw Bad(headerAt, "damaged: the header is null");
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
             {
-                throw new InvalidDataException($"{path} has a damaged header: {e.Message}");
+                throw Bad(headerAt, $"damaged header: {Training.Checkpoint.Short(e.Message)}");
             }
-            if (header.Shape.Length != 4 || header.Shape.Aggregate(1L, (a, b) => a * b) != sampleLength)
-                throw new InvalidDataException($"{path} has a damaged header (shape does not match)");
+            if (header.Settings is null || header.ClassNames is null || header.Shape is null || header.Skipped is null || header.ClassNames.Any(n => n is null))
+                throw Bad(headerAt, "damaged header: settings, class names, shape or skipped samples missing");
+            if (header.Shape.Length != 4 || header.Shape.Any(d => d <= 0) || header.Shape[1] != 2 ||
+                FrameSettings.SizeProblem(header.Shape[0], header.Shape[2], header.Shape[3]) is not null ||
+                header.Shape.Aggregate(1L, (a, b) => a * b) != sampleLength)
+                throw Bad(headerAt, "damaged header: the sample shape does not match the sample length");
+            for (int i = 0; i < slots; i++)
+                if (labels[i] < -1 || labels[i] >= header.ClassNames.Length)
+                    throw Bad(labelsAt + 4L * i, $"damaged: label {labels[i]} of sample {i} is not one of the {header.ClassNames.Length} classes");
         }
         return new MappedFrameDataset(path, header, labels, PreambleSize);
     }
@@ -137,7 +152,7 @@ public static class FrameCache
                 }, _ => { });
                 var failed = bad.OrderBy(b => b.Index).Select(b => b.Sample).ToList();
                 if (failed.Count > 0 && !build.SkipBad)
-                    throw new BadSamplesException($"{header.Settings.GetValueOrDefault("dataset", "the dataset")} {header.Settings.GetValueOrDefault("split", "")}".Trim(), n, failed);
+                    throw new BadSamplesException($"{header.Settings.GetValueOrDefault("dataset", "the dataset")} {header.Settings.GetValueOrDefault("dataset.split", "")}".Trim(), n, failed);
                 header.Skipped = failed;
                 WriteTail(handle, n, length, labels, header);
             }

@@ -67,6 +67,8 @@ public sealed record FrameSettings
     /// <summary>Renders <paramref name="events"/> into <paramref name="output"/> (SampleLength floats).</summary>
     public void Render(Events events, Span<float> output)
     {
+        if (SizeProblem(Frames, events.Sensor.Height, events.Sensor.Width) is { } problem)
+            throw new InvalidDataException($"events on a {events.Sensor} sensor cannot be framed: {problem}.");
         int sensorLength = Frames * 2 * events.Sensor.Pixels;
         float[] counts = ArrayPool<float>.Shared.Rent(sensorLength);
         try

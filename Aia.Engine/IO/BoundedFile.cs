@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Aia.Engine.IO;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Aia.Engine.IO;
 /// device such as <c>/dev/zero</c>, a pipe, a file still being written) is refused instead of being read until
 /// memory runs out.
 /// </summary>
-public static class BoundedFile
+public static partial class BoundedFile
 {
     /// <summary>
     /// Every byte of <paramref name="path"/>, at most <paramref name="maxBytes"/>; <paramref name="fail"/> makes the
@@ -15,7 +17,7 @@ public static class BoundedFile
     /// <exception cref="FileNotFoundException">No such file.</exception>
     public static byte[] ReadAllBytes(string path, long maxBytes, Func<string, Exception> fail)
     {
-        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var f = OpenRead(path, fail);
         long length = f.Length;
         if (length > maxBytes)
             throw fail($"the file is {length:N0} bytes, more than the {maxBytes:N0} this kind of file may have");
@@ -26,6 +28,44 @@ public static class BoundedFile
         CheckEnd(f, length, fail);
         return bytes;
     }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for reading, refusing a folder and (on Linux, where opening one would wait for a
+    /// writer forever) a named pipe or socket.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    public static FileStream OpenRead(string path, Func<string, Exception> fail)
+    {
+        if (Directory.Exists(path)) throw fail("is a folder, not a file");
+        if (OperatingSystem.IsLinux() && File.Exists(path) && !Seekable(path))
+            throw fail("not a regular file (a pipe or socket cannot be read as a file of known size)");
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+    }
+
+    /// <summary>Whether the file can be opened without waiting and seeked (false for pipes and sockets).</summary>
+    private static bool Seekable(string path)
+    {
+        const int readOnlyNonBlocking = 0x800; // O_RDONLY | O_NONBLOCK on Linux
+        int fd = Open(path, readOnlyNonBlocking);
+        if (fd < 0) return true; // let the ordinary open report why it cannot be opened
+        try
+        {
+            return Seek(fd, 0, 2) >= 0;
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "lseek")]
+    private static partial long Seek(int fd, long offset, int whence);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 
     /// <summary>The file as UTF-8 text, at most <paramref name="maxBytes"/> (see <see cref="ReadAllBytes"/>).</summary>
     public static string ReadAllText(string path, long maxBytes, Func<string, Exception> fail) =>

@@ -9,13 +9,13 @@ namespace Aia.Engine.Training;
 public static class Evaluator
 {
     /// <summary>
-    /// Evaluates <paramref name="model"/> on <paramref name="data"/> in evaluation mode (running BN statistics), in
+    /// Evaluates <paramref name="model"/> (a trained <see cref="SpikingNetwork"/> or one read from NIR, logits [T, N, K]) on <paramref name="data"/> in evaluation mode (running BN statistics), in
     /// batches of <paramref name="batchSize"/>; <paramref name="progress"/> is called after each batch with (batch, batches).
     /// </summary>
-    public static EvalResult Evaluate(Device device, SpikingNetwork model, FrameDataset data, int batchSize, Action<int, int>? progress = null)
+    public static EvalResult Evaluate(Device device, Nn.Module model, FrameDataset data, int batchSize, Action<int, int>? progress = null)
     {
         var loader = new DataLoader(data, batchSize, seed: 0, shuffle: false);
-        var layers = model.SpikingLayers().ToList();
+        var layers = model.Modules().Where(m => m.Module is Nn.Neurons.SpikingNeuron).Select(m => (m.Name, (Nn.Neurons.SpikingNeuron)m.Module)).ToList();
         foreach (var (_, n) in layers) n.Statistics.Reset();
         int classes = data.Classes;
         var confusion = new int[classes, classes];

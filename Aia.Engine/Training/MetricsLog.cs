@@ -58,9 +58,35 @@ public sealed class MetricsLog(string folder)
         return sb.ToString();
     }
 
+    /// <summary>Largest metrics file read (a row is about 1 KB; this is a million epochs).</summary>
+    public const long MaxBytes = 1L << 30;
+
     /// <summary>Reads the rows of a metrics.jsonl file (empty when absent).</summary>
-    public static List<EpochMetrics> Load(string path) =>
-        File.Exists(path)
-            ? File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<EpochMetrics>(l, Json)!).ToList()
-            : [];
+    /// <exception cref="IO.CheckpointException">A line that is not a metrics row (the message gives its offset).</exception>
+    public static List<EpochMetrics> Load(string path)
+    {
+        if (!File.Exists(path)) return [];
+        string text = IO.BoundedFile.ReadAllText(path, MaxBytes, why => new IO.CheckpointException(path, null, why));
+        var rows = new List<EpochMetrics>();
+        long offset = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            long at = offset;
+            offset += System.Text.Encoding.UTF8.GetByteCount(line) + 1;
+            if (line.Trim().Length == 0) continue;
+            EpochMetrics? row;
+            try
+            {
+                row = JsonSerializer.Deserialize<EpochMetrics>(line, Json);
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+            {
+                throw new IO.CheckpointException(path, at, $"line {rows.Count + 1} is not a metrics row ({Checkpoint.Short(e.Message)})", e);
+            }
+            if (row is null || row.Epoch < 1 || row.SpikesPerSample is null || row.TestSpikesPerSample is null || row.FiringRate is null)
+                throw new IO.CheckpointException(path, at, $"line {rows.Count + 1} is not a metrics row (null, an epoch below 1, or null spike maps)");
+            rows.Add(row);
+        }
+        return rows;
+    }
 }

@@ -133,6 +133,34 @@ public sealed class RunFolder
             if (File.Exists(f)) File.Delete(f);
     }
 
+    /// <summary>
+    /// Temporary files of atomic writes that an earlier process left when it was killed mid-write (<c>*.tmp-PID</c>
+    /// of a process that is gone). They are reported, not deleted: this process did not create them.
+    /// </summary>
+    public IReadOnlyList<string> StaleTemporaryFiles() =>
+        Directory.Exists(Root)
+            ? Directory.EnumerateFiles(Root, "*.tmp-*", SearchOption.AllDirectories)
+                .Where(f => int.TryParse(f[(f.LastIndexOf(".tmp-", StringComparison.Ordinal) + 5)..], out int pid) && pid != Environment.ProcessId && !Alive(pid))
+                .Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A default run name: dataset, neuron and a timestamp.</summary>
     public static string DefaultName(TrainingConfig c) =>
         $"{c.Dataset}-{c.Neuron}-{DateTime.Now:yyyyMMdd-HHmmss}";

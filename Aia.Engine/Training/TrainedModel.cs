@@ -12,7 +12,7 @@ public static class TrainedModel
         var (tensors, state) = Checkpoint.Load(checkpoint);
         var c = state.Config;
         if (state.InputShape.Length != 3 || state.ClassNames.Length == 0)
-            throw new InvalidDataException($"{checkpoint}: the checkpoint does not record the input shape and classes.");
+            throw new IO.CheckpointException(checkpoint, null, "the checkpoint does not record the input shape and classes");
         var model = SpikingNetwork.Create(device, ModelSpec.Parse(c.Model), NeuronKinds.Parse(c.Neuron), Trainer.NeuronOptionsOf(c),
             state.InputShape[0], state.InputShape[1], state.InputShape[2], state.ClassNames.Length, c.Seed);
         Checkpoint.Restore(checkpoint, tensors, model.StateDict());

@@ -118,7 +118,20 @@ public sealed class Trainer : IDisposable
             run.Root, trainer.Model.Spec.Name, config.Neuron, trainer.Model.ParameterCount(), trainer.train.Count, trainer.data.Test.Count,
             string.Join("x", trainer.train.FrameShape), device.Description);
         trainer.LogSetup();
+        LogSkipped(log, trainer.data);
         return trainer;
+    }
+
+    /// <summary>Says in the log (and so on the console) which unreadable files --skip-bad left out of each split.</summary>
+    private static void LogSkipped(ILogger log, TrainingData data)
+    {
+        foreach (var (name, split) in new[] { ("train", data.Train), ("test", data.Test) })
+        {
+            if (split is not MappedFrameDataset { Skipped.Count: > 0 } mapped) continue;
+            log.Warning("--skip-bad left out {Count} unreadable files of the {Split} split ({Cache}):{List}", mapped.Skipped.Count, name, mapped.Path,
+                string.Concat(mapped.Skipped.Take(20).Select(b => Environment.NewLine + "  " + b.Error)) +
+                (mapped.Skipped.Count > 20 ? $"{Environment.NewLine}  ... and {mapped.Skipped.Count - 20} more (all listed in the cache header)" : ""));
+        }
     }
 
     /// <summary>
@@ -128,6 +141,9 @@ public sealed class Trainer : IDisposable
     public static Trainer Resume(Device device, RunFolder run, ILogger log, ITrainingObserver? observer = null, int? epochs = null, TrainingData? data = null)
     {
         var (tensors, saved) = Checkpoint.Load(run.Last);
+        foreach (var checkpoint in new[] { run.Last, run.Best })
+            if (File.Exists(checkpoint) && Checkpoint.RepairSidecar(checkpoint))
+                log.Warning("{Sidecar} lagged its checkpoint (a write was interrupted between the two); rewritten from the checkpoint", Path.ChangeExtension(checkpoint, ".json"));
         if (epochs is { } e)
             saved = saved with { Config = saved.Config with { Epochs = e } };
         var trainer = new Trainer(device, saved, run, log, observer, data);

@@ -1,3 +1,5 @@
+using Aia.Engine.Data;
+
 namespace Aia.Engine.Training;
 
 /// <summary>
@@ -83,4 +85,36 @@ public sealed record TrainingConfig
     public int Workers { get; init; }
     /// <summary>Batches between progress updates (each one reads the device's counters once).</summary>
     public int LogInterval { get; init; } = 10;
+
+    /// <summary>
+    /// What makes this configuration unusable (read back from a checkpoint or config.json that may be damaged),
+    /// or null: names present and known, every number finite and in the range the command line allows.
+    /// </summary>
+    public string? Problem()
+    {
+        foreach (var (name, value) in new[] { ("dataset", Dataset), ("model", Model), ("neuron", Neuron), ("surrogate", Surrogate),
+                     ("optimizer", Optimizer), ("schedule", Schedule), ("loss", Loss), ("device", Device) })
+            if (string.IsNullOrWhiteSpace(value)) return $"config.{name} is missing";
+        try
+        {
+            Models.ModelSpec.Parse(Model);
+            Models.NeuronKinds.Parse(Neuron);
+            Nn.Neurons.SurrogateFunctions.Parse(Surrogate);
+        }
+        catch (ArgumentException e)
+        {
+            return "config: " + e.Message.TrimEnd('.');
+        }
+        if (TimeSteps is <= 0 or > FrameSettings.MaxFrames) return $"config.time_steps {TimeSteps} is not in [1, {FrameSettings.MaxFrames}]";
+        if (Size is < 0 or > FrameSettings.MaxSide) return $"config.size {Size} is not in [0, {FrameSettings.MaxSide}]";
+        if (BatchSize is <= 0 or > 65536) return $"config.batch_size {BatchSize} is not in [1, 65536]";
+        if (Epochs < 0 || WarmupEpochs < 0 || LimitPerClass < 0 || Workers < 0 || LogInterval <= 0)
+            return "config has a negative epoch count, warm-up, limit or worker count, or a log interval below 1";
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) return $"config.learning_rate {LearningRate} is not a positive number";
+        foreach (var (name, v) in new[] { ("weight_decay", WeightDecay), ("momentum", Momentum), ("clip_norm", ClipNorm), ("decay", (double)Decay), ("threshold", (double)Threshold) })
+            if (!double.IsFinite(v) || v < 0) return $"config.{name} {v} is not a finite non-negative number";
+        if (LabelSmoothing is < 0 or >= 1 || double.IsNaN(LabelSmoothing)) return $"config.label_smoothing {LabelSmoothing} is not in [0, 1)";
+        if (ValidationFraction is < 0 or >= 1 || double.IsNaN(ValidationFraction)) return $"config.validation_fraction {ValidationFraction} is not in [0, 1)";
+        return null;
+    }
 }

@@ -84,7 +84,7 @@ public sealed class CacheTests
         string path = Path.Combine(dir, "s.frames");
         FrameCache.Open(path, Samples(5), Classes, Frames, Settings).Dispose();
         using (var f = File.OpenWrite(path)) f.SetLength(f.Length - 10);
-        Assert.Throws<InvalidDataException>(() => FrameCache.Read(path));
+        Assert.Throws<Engine.IO.FrameCacheException>(() => FrameCache.Read(path));
         using var rebuilt = FrameCache.Open(path, Samples(5), Classes, Frames, Settings);
         Assert.That(rebuilt.Built, Is.True);
         Assert.That(rebuilt.BuildReason, Does.Contain("damaged"));

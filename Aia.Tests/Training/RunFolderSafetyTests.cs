@@ -110,4 +110,15 @@ public sealed class RunFolderSafetyTests
         Assert.That(code, Is.EqualTo(1), err);
         Assert.That(Everything(), Is.EqualTo(before));
     }
+
+    [Test]
+    public void TemporaryFilesOfAKilledWriteAreReportedNotDeleted()
+    {
+        var run = Engine.Training.RunFolder.Create(runs, "killed");
+        string stale = run.Last + ".tmp-" + int.MaxValue, mine = run.Last + ".tmp-" + Environment.ProcessId;
+        File.WriteAllText(stale, "half");
+        File.WriteAllText(mine, "in progress");
+        Assert.That(run.StaleTemporaryFiles(), Is.EqualTo(new[] { stale }));
+        Assert.That(File.Exists(stale));
+    }
 }

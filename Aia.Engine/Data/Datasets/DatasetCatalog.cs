@@ -115,7 +115,7 @@ public static class DatasetCatalog
     private static MappedFrameDataset OpenSplit(EventCorpus corpus, string split, FrameSettings frames, DatasetOptions options)
     {
         string path = Path.Combine(options.CacheDirectory ?? DefaultCacheDirectory, $"{corpus.Name}-{split}.frames");
-        var settings = new List<KeyValuePair<string, string>> { new("dataset", corpus.Name), new("split", split), new("limit", options.Limit.ToString()) };
+        var settings = new List<KeyValuePair<string, string>> { new("dataset", corpus.Name), new("dataset.split", split), new("limit", options.Limit.ToString()) };
         settings.AddRange(corpus.Settings);
         var progress = options.Progress;
         var build = new CacheBuildOptions
@@ -125,7 +125,16 @@ public static class DatasetCatalog
             Threads = options.Threads,
             Progress = progress is null ? null : (done, total) => progress(split, done, total),
         };
-        return FrameCache.Open(path, corpus.Split(split), corpus.ClassNames, frames, settings, build);
+        var samples = corpus.Split(split);
+        if (samples.Count == 0)
+            throw new InvalidDataException($"{corpus.Name}: the {split} split has no samples{(corpus.Settings.FirstOrDefault(s => s.Key == "source.root").Value is { } root ? $" under {root}" : "")}; check --root and the folder layout.");
+        var opened = FrameCache.Open(path, samples, corpus.ClassNames, frames, settings, build);
+        if (opened.Count == 0)
+        {
+            opened.Dispose();
+            throw new InvalidDataException($"{corpus.Name}: none of the {samples.Count} samples of the {split} split could be read (all were skipped).");
+        }
+        return opened;
     }
 
     private static List<EventSample> Limit(IReadOnlyList<EventSample> samples, int perClass)

@@ -91,7 +91,11 @@ internal static class DatasetFolder
 
     /// <summary>Samples reading each (file, label) with <paramref name="read"/>.</summary>
     public static List<EventSample> Samples(IEnumerable<(string File, int Label)> files, Func<string, Events> read) =>
-        files.Select(f => new EventSample(f.File, f.Label, () => read(f.File))).ToList();
+        files.Select(f => new EventSample(f.File, f.Label, () => NotEmpty(read(f.File), f.File))).ToList();
+
+    /// <summary>A recording without a single event (an empty file, or only overflow markers) cannot be a sample.</summary>
+    private static Events NotEmpty(Events events, string file) =>
+        events.Count > 0 ? events : throw new EventFileException(file, 0, "holds no events (an empty recording cannot be a training sample)");
 
     /// <summary>Compares names with embedded numbers by value, so sample_2 sorts before sample_10.</summary>
     private sealed class NaturalOrder : IComparer<string?>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aia.Engine.Data.Formats;
+using Aia.Engine.IO;
 
 namespace Aia.Engine.Data.Datasets;
 
@@ -34,7 +35,7 @@ public static class DvsGesture
         string listPath = Path.Combine(root, list);
         if (!File.Exists(listPath)) throw new FileNotFoundException($"DVS128 Gesture: {listPath} not found (expected layout: {layout}).", listPath);
         var samples = new List<EventSample>();
-        foreach (var name in File.ReadAllLines(listPath).Select(l => l.Trim()).Where(l => l.EndsWith(".aedat", StringComparison.Ordinal)))
+        foreach (var name in Lines(listPath).Select(l => l.Trim()).Where(l => l.EndsWith(".aedat", StringComparison.Ordinal)))
         {
             string aedat = Path.Combine(root, name), csv = Path.Combine(root, Path.GetFileNameWithoutExtension(name) + "_labels.csv");
             if (!File.Exists(csv)) throw new FileNotFoundException($"DVS128 Gesture: labels {csv} not found for {name}.", csv);
@@ -47,16 +48,20 @@ public static class DvsGesture
         return samples;
     }
 
+    /// <summary>The lines of a trial list or label file (at most 16 MiB; a device or pipe is refused).</summary>
+    private static string[] Lines(string path) =>
+        BoundedFile.ReadAllText(path, 16 << 20, why => new DatasetFileException(path, null, why)).Split('\n');
+
     private static List<(int Label, long Start, long End)> ReadLabels(string csv)
     {
         var rows = new List<(int, long, long)>();
-        foreach (var (line, number) in File.ReadAllLines(csv).Select((l, i) => (l.Trim(), i + 1)))
+        foreach (var (line, number) in Lines(csv).Select((l, i) => (l.Trim(), i + 1)))
         {
             if (line.Length == 0 || line.StartsWith("class", StringComparison.OrdinalIgnoreCase)) continue;
             var cells = line.Split(',');
             if (cells.Length < 3 || !int.TryParse(cells[0], CultureInfo.InvariantCulture, out int c) || c < 1 || c > Classes.Length
                 || !long.TryParse(cells[1], CultureInfo.InvariantCulture, out long start) || !long.TryParse(cells[2], CultureInfo.InvariantCulture, out long end))
-                throw new InvalidDataException($"{csv} line {number}: expected 'class,startTime_usec,endTime_usec' with class 1-{Classes.Length}, found '{line}'.");
+                throw new DatasetFileException(csv, null, $"line {number}: expected 'class,startTime_usec,endTime_usec' with class 1-{Classes.Length}, found {EventFile.Quote(line)}");
             rows.Add((c - 1, start, end));
         }
         return rows;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Security.Cryptography;
+using Aia.Engine.IO;
 
 namespace Aia.Engine.Data.Datasets;
 
@@ -44,6 +45,8 @@ public static class FashionMnistDvs
         if (imageDims.Length != 3 || labelDims.Length != 1 || imageDims[0] != labelDims[0])
             throw new InvalidDataException($"{prefix}: images [{string.Join(", ", imageDims)}] and labels [{string.Join(", ", labelDims)}] do not match.");
         var (h, w) = (imageDims[1], imageDims[2]);
+        if (h > FrameSettings.MaxSide || w > FrameSettings.MaxSide)
+            throw new InvalidDataException($"{prefix}: images of {h}x{w} pixels; at most {FrameSettings.MaxSide} per side.");
         var samples = new List<EventSample>(labels.Length);
         for (int i = 0; i < labels.Length; i++)
         {
@@ -53,6 +56,9 @@ public static class FashionMnistDvs
         }
         return (samples, labels.Length == 0 ? 0 : labels.Max() + 1);
     }
+
+    /// <summary>Largest IDX file read (the MNIST training images are 47 MB).</summary>
+    private const long MaxIdxBytes = 1L << 30;
 
     private static (int[] Dims, byte[] Data) Load(string? root, string name, IncrementalHash hash)
     {
@@ -68,7 +74,8 @@ public static class FashionMnistDvs
         {
             string path = new[] { Path.Combine(root, name), Path.Combine(root, name + ".gz") }.FirstOrDefault(File.Exists)
                 ?? throw new FileNotFoundException($"fashion-mnist-dvs: neither {name} nor {name}.gz in {root}.", Path.Combine(root, name));
-            raw = File.ReadAllBytes(path);
+            raw = BoundedFile.ReadAllBytes(path, MaxIdxBytes, why => new DatasetFileException(path, null, why));
+            name = path;
         }
         hash.AppendData(raw);
         return IdxFile.Read(new MemoryStream(raw), name);

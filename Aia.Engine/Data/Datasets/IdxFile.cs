@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Aia.Engine.IO;
 
 namespace Aia.Engine.Data.Datasets;
 
@@ -9,40 +10,62 @@ namespace Aia.Engine.Data.Datasets;
 /// </summary>
 public static class IdxFile
 {
-    /// <summary>Reads an IDX stream of unsigned bytes; <paramref name="name"/> is used in messages.</summary>
-    /// <exception cref="InvalidDataException">Not an unsigned-byte IDX file, or truncated.</exception>
+    /// <summary>Largest ratio of decompressed to compressed size that deflate can reach (so a header cannot ask for more).</summary>
+    private const long MaxDeflateRatio = 1032;
+
+    /// <summary>
+    /// Reads an IDX stream of unsigned bytes; <paramref name="name"/> (the file) is used in messages. Every dimension
+    /// must be positive and their product must fit in what the stream can hold (its length, or its length times
+    /// deflate's largest ratio when compressed), so a damaged header cannot make it allocate more.
+    /// </summary>
+    /// <exception cref="DatasetFileException">Not an unsigned-byte IDX file, impossible sizes, truncated, or bad gzip data.</exception>
     public static (int[] Dims, byte[] Data) Read(Stream stream, string name)
     {
+        try
+        {
+            return ReadChecked(stream, name);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetFileException(name, null, $"not a readable IDX file ({e.Message.TrimEnd('.')})", e);
+        }
+    }
+
+    private static (int[] Dims, byte[] Data) ReadChecked(Stream stream, string name)
+    {
+        DatasetFileException Bad(long? offset, string why) => new(name, offset, why);
+        long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
         var buffered = new BufferedStream(stream);
         Span<byte> head = stackalloc byte[4];
-        // exactly two bytes: ReadAtLeast may fill the whole span, and a plain file's next two are read below
-        if (buffered.ReadAtLeast(head[..2], 2, throwOnEndOfStream: false) < 2)
-            throw new InvalidDataException($"{name}: empty file");
+        int got = buffered.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        if (got == 0) throw Bad(0, "empty file");
         Stream source = buffered;
-        if (head[0] == 0x1F && head[1] == 0x8B)
+        bool compressed = got >= 2 && head[0] == 0x1F && head[1] == 0x8B;
+        if (compressed)
         {
             buffered.Position = 0;
             source = new GZipStream(buffered, CompressionMode.Decompress);
-            head.Clear();
-            if (source.ReadAtLeast(head, 4, throwOnEndOfStream: false) < 4) throw new InvalidDataException($"{name}: truncated IDX header");
+            got = source.ReadAtLeast(head, 4, throwOnEndOfStream: false);
         }
-        else if (buffered.ReadAtLeast(head[2..], 2, throwOnEndOfStream: false) < 2)
-            throw new InvalidDataException($"{name}: truncated IDX header");
+        if (got < 4) throw Bad(0, "truncated IDX header");
         if (head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] is 0 or > 4)
-            throw new InvalidDataException($"{name}: not an unsigned-byte IDX file (magic {Convert.ToHexString(head)})");
+            throw Bad(0, $"not an unsigned-byte IDX file (magic {Convert.ToHexString(head)})");
         var dims = new int[head[3]];
         Span<byte> size = stackalloc byte[4];
         long length = 1;
         for (int i = 0; i < dims.Length; i++)
         {
-            if (source.ReadAtLeast(size, 4, throwOnEndOfStream: false) < 4) throw new InvalidDataException($"{name}: truncated IDX header");
+            if (source.ReadAtLeast(size, 4, throwOnEndOfStream: false) < 4) throw Bad(4 + 4 * i, "truncated IDX header");
             dims[i] = BinaryPrimitives.ReadInt32BigEndian(size);
-            length *= dims[i];
+            if (dims[i] <= 0) throw Bad(4 + 4 * i, $"dimension {i} is {dims[i]}; IDX sizes must be positive");
+            length = Math.Min(length * dims[i], long.MaxValue / int.MaxValue);
         }
-        if (length < 0 || length > Array.MaxLength) throw new InvalidDataException($"{name}: impossible IDX sizes [{string.Join(", ", dims)}]");
+        long limit = Math.Min(Array.MaxLength, compressed ? available * MaxDeflateRatio : available - 4 - 4L * dims.Length);
+        if (length > limit)
+            throw Bad(4, $"sizes [{string.Join(", ", dims)}] need {length:N0} bytes, more than the file can hold");
         var data = new byte[length];
         int read = source.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (read < data.Length) throw new InvalidDataException($"{name}: truncated IDX data ({read} of {data.Length} bytes)");
+        if (read < data.Length) throw Bad(null, $"truncated IDX data ({read} of {data.Length} bytes)");
         return (dims, data);
     }
 }

@@ -16,6 +16,9 @@ public static class Aedat31Reader
     private const int PacketHeaderSize = 28;
     private const int PolarityEvent = 1;
 
+    /// <summary>Largest polarity event size read (the format's is 8; larger ones carry extra fields that are skipped).</summary>
+    public const int MaxPolarityEventSize = 4096;
+
     /// <summary>
     /// Reads every valid polarity event of <paramref name="path"/>. With <paramref name="sensor"/> an event off
     /// that sensor is an error; without it the sensor is the events' bounding box.
@@ -53,6 +56,8 @@ public static class Aedat31Reader
             }
             if (size < 8)
                 throw file.Error(packetAt, $"polarity packet with {size}-byte events (expected at least 8)");
+            if (size > MaxPolarityEventSize)
+                throw file.Error(packetAt, $"polarity packet with {size}-byte events: larger than this reader handles (at most {MaxPolarityEventSize}; AEDAT 3.1 polarity events are 8)");
             ReadPolarity(file, events, size, bytes, number, overflow);
         }
         return events.ToEvents();

@@ -20,7 +20,11 @@ internal sealed class EventBuffer(EventFileStream file, SensorSize? sensor, long
             throw file.Error(offset, $"event at x {ex}, y {ey} lies outside the {s} sensor");
         if (ex > ushort.MaxValue || ey > ushort.MaxValue)
             throw file.Error(offset, $"event coordinates x {ex}, y {ey} exceed 65535");
-        if (count == t.Length) Grow();
+        if (count == t.Length)
+        {
+            if (count == Array.MaxLength) throw file.Error(offset, $"more than {Array.MaxLength:N0} events in one recording");
+            Grow();
+        }
         x[count] = (ushort)ex;
         y[count] = (ushort)ey;
         t[count] = et;

@@ -29,7 +29,7 @@ public static class EventFile
     {
         Span<byte> head = stackalloc byte[10];
         int n;
-        using (var f = File.OpenRead(path)) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        using (var f = IO.BoundedFile.OpenRead(path, why => new EventFileException(path, 0, why))) n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         string start = new(head[..n].ToArray().Select(b => (char)b).ToArray());
         if (start.StartsWith("#!AER-DAT2", StringComparison.Ordinal)) return EventFormat.AerDat2;
         if (start.StartsWith("#!AER-DAT3", StringComparison.Ordinal)) return EventFormat.Aedat31;

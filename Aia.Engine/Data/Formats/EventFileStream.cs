@@ -19,8 +19,22 @@ internal sealed class EventFileStream : IDisposable
     public EventFileStream(string path)
     {
         Path = path;
-        file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        Length = file.Length;
+        file = IO.BoundedFile.OpenRead(path, why => Error(0, why));
+        try
+        {
+            Length = file.Length;
+            // Reads never go past the size reported at open; a "file" that yields bytes there is a device or a pipe
+            // (/dev/zero would otherwise be read until memory runs out).
+            if (!file.CanSeek) throw Error(0, "not a regular file (cannot seek); give an event file");
+            file.Position = Length;
+            IO.BoundedFile.CheckEnd(file, Length, why => Error(Length, why));
+            file.Position = 0;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The file's path, for messages.</summary>
@@ -120,7 +134,7 @@ internal sealed class EventFileStream : IDisposable
         start = 0;
         while (end < BufferSize)
         {
-            int n = file.Read(buffer, end, BufferSize - end);
+            int n = file.Read(buffer, end, (int)Math.Min(BufferSize - end, Length - (bufferOffset + end)));
             if (n == 0) break;
             end += n;
             if (end >= min) break;

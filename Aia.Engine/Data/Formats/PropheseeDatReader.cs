@@ -13,8 +13,9 @@ public static class PropheseeDatReader
     private const int EventSize = 8;
 
     /// <summary>
-    /// Reads every event of <paramref name="path"/>. The sensor is the one in the header if given there, else
-    /// <paramref name="sensor"/>, else the events' bounding box; an event off a known sensor is an error.
+    /// Reads every event of <paramref name="path"/>. The sensor is <paramref name="sensor"/> (the dataset's) if
+    /// given, else the one in the header (each side in [1, 4096]), else the events' bounding box; an event off a
+    /// known sensor is an error.
     /// </summary>
     /// <exception cref="EventFileException">No "% " header, an event type other than 2D/CD, a truncated event.</exception>
     public static Events Read(string path, SensorSize? sensor = null)
@@ -45,7 +46,11 @@ public static class PropheseeDatReader
         if (kind[0] is not (0 or 12) || kind[1] != EventSize)
             throw file.Error(typeAt, $"event type {kind[0]} of size {kind[1]}: only Event2D/CD events (type 0 or 12, size 8) are supported");
 
-        var known = width > 0 && height > 0 ? new SensorSize(width, height) : sensor;
+        // A dataset's sensor wins over what a header declares (a header cannot enlarge or shrink the frames); without
+        // one, a declared geometry is used only within the bounds a sensor can have.
+        if ((width != 0 || height != 0) && sensor is null && (width is <= 0 or > Data.FrameSettings.MaxSide || height is <= 0 or > Data.FrameSettings.MaxSide))
+            throw file.Error(0, $"the header declares a {width}x{height} sensor; a sensor side must be in [1, {Data.FrameSettings.MaxSide}]");
+        var known = sensor ?? (width > 0 && height > 0 ? new SensorSize(width, height) : null);
         var events = new EventBuffer(file, known, file.Remaining / EventSize);
         while (true)
         {
