@@ -153,6 +153,10 @@ public class TrainingOptions
     [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
     public string Device { get; set; } = "auto";
 
+    [Option("precision", Default = "auto", HelpText = PrecisionOptions.Help)]
+    [OneOf("auto", "fp32", "tf32", "bf16")]
+    public string Precision { get; set; } = "auto";
+
     [Option("out", Default = "runs", HelpText = "Folder that holds run folders.")]
 
     [NotEmpty]
@@ -294,7 +298,8 @@ public static class TrainCommand
             using var log = Logging.ForRun(run.Log, o.Quiet);
             foreach (var stale in run.StaleTemporaryFiles())
                 log.Warning("{File} is left from a write that was interrupted (the file it was to replace is intact); it can be deleted", stale);
-            using var device = Device.Create(DeviceOptions.Parse(o.Device));
+            using var device = Device.Create(DeviceOptions.Parse(o.Device), precision: PrecisionOptions.Parse(o.Precision));
+            log.Information("Device: {Device}", device.Description);
             var progress = new TrainingProgress(o.Quiet);
             using var trainer = resume is null
                 ? Trainer.Start(device, config, run, log, progress)

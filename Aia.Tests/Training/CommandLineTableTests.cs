@@ -35,6 +35,7 @@ public sealed class CommandLineTableTests
         yield return new TestCaseData(new[] { "--epochs", "--quiet" }, "--epochs").SetName("an option followed by another option has no value");
         yield return new TestCaseData(new[] { "stray" }, "stray").SetName("a stray word");
         yield return new TestCaseData(new[] { "--weight-decay", "NaN" }, "--weight-decay").SetName("NaN weight decay");
+        yield return new TestCaseData(new[] { "--precision", "fp16" }, "--precision").SetName("an unknown precision");
         yield return new TestCaseData(new[] { "--weight-decay", "-1" }, "--weight-decay").SetName("negative weight decay");
         yield return new TestCaseData(new[] { "--clip-norm", "-1" }, "--clip-norm").SetName("negative clip norm");
         yield return new TestCaseData(new[] { "--clip-norm", "NaN" }, "--clip-norm").SetName("NaN clip norm");
