@@ -69,9 +69,8 @@ public sealed class TrainingProgress(bool quiet) : ITrainingObserver
         if (context is null) return;
         epochTask?.StopTask();
         evalTask?.StopTask();
-        string split = double.IsNaN(m.ValAccuracy) ? "test" : "val";
-        double acc = double.IsNaN(m.ValAccuracy) ? m.TestAccuracy : m.ValAccuracy;
+        string val = double.IsNaN(m.ValAccuracy) ? "-" : m.ValAccuracy.ToString("P2", CultureInfo.InvariantCulture);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]epoch {m.Epoch}[/]: train loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P2} | {split} acc [green]{acc:P2}[/] | {m.SamplesPerSecond:F1} samples/s, peak {m.PeakMemoryMiB:F0} MiB"));
+            $"[bold]epoch {m.Epoch}[/]: train loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P2} | val acc {val} | test acc [green]{m.TestAccuracy:P2}[/] | {m.SamplesPerSecond:F1} samples/s, peak {m.PeakMemoryMiB:F0} MiB"));
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Aia.Engine.IO;
 using Aia.Engine.Training;
 using Aia.Cli.Validation;
@@ -7,20 +6,28 @@ using CommandLine;
 
 namespace Aia.Cli.Commands;
 
-/// <summary>Options of <c>aia compare</c>: the training options, plus the neurons to train or the runs to read.</summary>
-[Verb("compare", HelpText = "The paper's Table 2 / Fig. 3: train (or read) runs of several neurons on one dataset; write a markdown table of accuracy and spikes and the weight-distribution plots.")]
+/// <summary>Options of <c>aia compare</c>: the training options, plus the neurons and seeds to train or the runs to read.</summary>
+[Verb("compare", HelpText = "The paper's Table 2 / Fig. 3 as a study: train (or read) each neuron with N seeds on one dataset; write mean +- std, the paired difference to LIF with a 95 % t interval, and Fig. 3a / 3b with error bars.")]
 public sealed class CompareOptions : TrainingOptions
 {
     [Option("neurons", Default = "lif,aia,cached-aia", HelpText = "Neurons to train, comma-separated (lif, if, plif, aia, cached-aia).")]
     [NotEmpty]
     public string Neurons { get; set; } = "lif,aia,cached-aia";
 
-    [Option("runs", HelpText = "Compare these existing run folders instead of training.")]
+    [Option("seeds", HelpText = "Train each neuron with this many seeds (--seed, --seed + 1, ...). Runs go to OUT/STUDY/<neuron>-seed<k>; finished ones are reused and interrupted ones resumed, so a study can be stopped and continued.")]
+    [Range(1, 1000)]
+    public int? Seeds { get; set; }
+
+    [Option("study", HelpText = "Folder name of the study under --out (default with --seeds: study-<dataset>-<model>-T<T>-<epochs>ep; without: compare-TIMESTAMP).")]
+    [RunName]
+    public string? Study { get; set; }
+
+    [Option("runs", HelpText = "Compare these existing run folders instead of training (grouped by neuron, paired by seed).")]
 
     [NotEmpty]
     public IEnumerable<string> Runs { get; set; } = [];
 
-    [Option("report", HelpText = "Folder for compare.md and the plots (default: OUT/compare-TIMESTAMP).")]
+    [Option("report", HelpText = "Folder for compare.md and the plots (default: the study folder, or OUT/compare-TIMESTAMP).")]
 
     [NotEmpty]
     public string? Report { get; set; }
@@ -29,32 +36,29 @@ public sealed class CompareOptions : TrainingOptions
 /// <summary>Runs <c>aia compare</c>.</summary>
 public static class CompareCommand
 {
-    /// <summary>0 on success, 1 when a run failed or cannot be read.</summary>
+    /// <summary>0 on success, 1 when a run failed or cannot be read, 130 when interrupted (resume by running it again).</summary>
     public static int Run(CompareOptions o)
     {
         try
         {
             var runs = o.Runs.ToList();
             string stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+            string? studyFolder = null;
             if (runs.Count == 0)
             {
-                foreach (var neuron in o.Neurons.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    o.Neuron = neuron;
-                    o.Name = $"compare-{stamp}-{neuron}";
-                    Console.WriteLine($"== training {neuron}");
-                    int rc = TrainCommand.Train(o, null, out var folder);
-                    if (rc != 0)
-                        return rc;
-                    runs.Add(folder!);
-                }
+                var config = o.ToConfig();
+                string study = o.Study ?? (o.Seeds is null ? $"compare-{stamp}" : DefaultStudy(config));
+                studyFolder = Path.Combine(o.Out, study);
+                int rc = TrainStudy(o, config, studyFolder, runs);
+                if (rc != 0)
+                    return rc;
             }
             var summaries = runs.Select(RunSummary.Read).ToList();
-            string report = o.Report ?? Path.Combine(o.Out, $"compare-{stamp}");
+            string report = o.Report ?? studyFolder ?? Path.Combine(o.Out, $"compare-{stamp}");
             Directory.CreateDirectory(report);
-            string markdown = Markdown(summaries);
+            string markdown = CompareReport.Markdown(summaries);
             AtomicFile.WriteAllText(Path.Combine(report, "compare.md"), markdown);
-            DrawPlots(summaries, report);
+            CompareReport.DrawPlots(summaries, report);
             Console.WriteLine(markdown);
             Console.WriteLine($"wrote {Path.Combine(report, "compare.md")} and plots in {report}");
             return 0;
@@ -66,77 +70,83 @@ public static class CompareCommand
         }
     }
 
-    /// <summary>The comparison as markdown: one row per run (Table 2), then spikes per layer (Fig. 3b) and weights (Fig. 3a).</summary>
-    public static string Markdown(IReadOnlyList<RunSummary> runs)
+    /// <summary>The default study folder name: what the runs share (dataset, model, T, epochs).</summary>
+    public static string DefaultStudy(TrainingConfig c) =>
+        $"study-{c.Dataset}-{string.Concat(c.Model.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'))}-T{c.TimeSteps}-{c.Epochs}ep";
+
+    /// <summary>
+    /// Trains (or reuses, or resumes) run &lt;neuron&gt;-seed&lt;k&gt; for every seed and neuron, seed by seed so an
+    /// interrupted study already holds complete pairs; adds the run folders to <paramref name="runs"/>.
+    /// </summary>
+    private static int TrainStudy(CompareOptions o, TrainingConfig config, string folder, List<string> runs)
     {
-        var sb = new StringBuilder();
-        var first = runs[0].Config;
-        sb.AppendLine(CultureInfo.InvariantCulture, $"# {first.Dataset}: {first.Model}, T = {first.TimeSteps}, {runs.Max(r => r.Rows.Count)} epochs");
-        sb.AppendLine();
-        sb.AppendLine("| neuron | best acc | final acc | spikes / sample (test) | mean abs weight | weights near 0 (abs < 0.01) | params (train) | params (inference) | samples/s |");
-        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var r in runs)
+        var neurons = o.Neurons.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        int seeds = o.Seeds ?? 1, first = config.Seed;
+        string output = o.Out;
+        try
         {
-            var last = r.Rows[^1];
-            double acc(EpochMetrics m) => double.IsNaN(m.ValAccuracy) ? m.TestAccuracy : m.ValAccuracy;
-            sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Config.Neuron} | {r.Rows.Max(acc):P2} | {last.TestAccuracy:P2} | {last.TestSpikesPerSample.Values.Sum():F0} | {r.FinalWeights.Average(Math.Abs):F4} | {r.FinalWeights.Count(w => Math.Abs(w) < 0.01) / (double)r.FinalWeights.Length:P1} | {r.TrainParameters:N0} | {r.InferenceParameters:N0} | {r.Rows.Average(m => m.SamplesPerSecond):F1} |");
+            for (int k = 0; k < seeds; k++)
+            {
+                foreach (var neuron in neurons)
+                {
+                    int seed = first + k;
+                    o.Neuron = neuron;
+                    o.Seed = seed;
+                    string name = $"{neuron}-seed{seed}";
+                    string path = Path.Combine(folder, name);
+                    string? resume = null;
+                    if (Directory.Exists(path))
+                    {
+                        var expected = o.ToConfig();
+                        var (done, epochs) = Existing(path, expected);
+                        if (done)
+                        {
+                            Console.WriteLine($"== {name}: reusing {path} ({epochs} epochs)");
+                            runs.Add(path);
+                            continue;
+                        }
+                        resume = path;
+                    }
+                    Console.WriteLine(resume is null ? $"== training {name} (seed {k + 1} of {seeds})" : $"== resuming {name} from {path}");
+                    o.Out = folder;
+                    o.Name = name;
+                    int rc = TrainCommand.Train(o, resume, out var trained);
+                    o.Out = output;
+                    if (rc != 0)
+                    {
+                        if (rc == 130)
+                            Console.Error.WriteLine($"aia compare: interrupted; run the same command again to continue the study in {folder}.");
+                        return rc;
+                    }
+                    runs.Add(trained!);
+                }
+            }
+            return 0;
         }
-        sb.AppendLine();
-        var layers = runs[0].Rows[^1].TestSpikesPerSample.Keys.ToList();
-        sb.AppendLine("Spikes per sample per layer on the test split, last epoch (Fig. 3b):");
-        sb.AppendLine();
-        sb.AppendLine("| neuron | " + string.Join(" | ", layers) + " |");
-        sb.AppendLine("| --- |" + string.Concat(layers.Select(_ => " ---: |")));
-        foreach (var r in runs)
+        finally
         {
-            var s = r.Rows[^1].TestSpikesPerSample;
-            sb.AppendLine($"| {r.Config.Neuron} | " + string.Join(" | ", layers.Select(l => s.GetValueOrDefault(l).ToString("F1", CultureInfo.InvariantCulture))) + " |");
+            o.Out = output;
         }
-        sb.AppendLine();
-        sb.AppendLine("Plots: `spikes_per_layer.png` (Fig. 3b), `weights.png` (final weight distributions), `weight_change.png` (trained minus initial, Fig. 3a).");
-        sb.AppendLine();
-        sb.AppendLine("Runs: " + string.Join(", ", runs.Select(r => $"`{r.Folder}`")));
-        return sb.ToString();
     }
 
-    private static void DrawPlots(IReadOnlyList<RunSummary> runs, string folder)
+    /// <summary>
+    /// Whether the run at <paramref name="path"/> has finished the expected epochs (true) or can be resumed (false);
+    /// throws when it holds no checkpoint or was trained with other settings than <paramref name="expected"/>.
+    /// </summary>
+    private static (bool Done, int Epochs) Existing(string path, TrainingConfig expected)
     {
-        var layers = runs[0].Rows[^1].TestSpikesPerSample.Keys.ToList();
-        Plots.SpikesPerLayer(layers,
-            runs.Select(r => (r.Config.Neuron, layers.Select(l => r.Rows[^1].TestSpikesPerSample.GetValueOrDefault(l)).ToArray())).ToList(),
-            Path.Combine(folder, "spikes_per_layer.png"), "Spikes per sample per layer (test)");
-        Plots.WeightHistograms(
-            [("initial", runs[0].InitialWeights), .. runs.Select(r => (r.Config.Neuron, r.FinalWeights))],
-            Path.Combine(folder, "weights.png"), "Weight distribution: initial and trained");
-        Plots.WeightHistograms(
-            runs.Select(r => (r.Config.Neuron, r.FinalWeights.Zip(r.InitialWeights, (a, b) => a - b).ToArray())).ToList(),
-            Path.Combine(folder, "weight_change.png"), "Weight change (trained - initial)");
-    }
-}
-
-/// <summary>What <c>aia compare</c> reads of a run folder.</summary>
-public sealed record RunSummary(string Folder, TrainingConfig Config, IReadOnlyList<EpochMetrics> Rows, float[] InitialWeights,
-    float[] FinalWeights, long TrainParameters, long InferenceParameters)
-{
-    /// <summary>Reads metrics, config and the initial and last weights of a run folder.</summary>
-    public static RunSummary Read(string folder)
-    {
-        var run = RunFolder.Open(folder);
-        var (last, state) = Checkpoint.Load(run.Last);
-        var rows = MetricsLog.Load(Path.Combine(run.Root, "metrics.jsonl"));
-        if (rows.Count == 0)
-            throw new InvalidDataException($"{run.Root} has no finished epoch in metrics.jsonl.");
-        var initial = Safetensors.Read(run.Initial).Tensors;
-        var names = last.Keys.Where(IsWeight).Order(StringComparer.Ordinal).ToList();
-        long train = last.Where(t => !t.Key.StartsWith(Checkpoint.OptimizerPrefix, StringComparison.Ordinal) && !t.Key.Contains("running_", StringComparison.Ordinal))
-            .Sum(t => (long)t.Value.Data.Length);
-        long inference = last.Where(t => IsWeight(t.Key) || t.Key == "classifier.bias" || t.Key.EndsWith(".w", StringComparison.Ordinal)).Sum(t => (long)t.Value.Data.Length)
-            + last.Where(t => t.Key.EndsWith(".bn.bias", StringComparison.Ordinal)).Sum(t => (long)t.Value.Data.Length);
-        return new RunSummary(run.Root, state.Config, rows,
-            names.SelectMany(n => initial[n].Data).ToArray(), names.SelectMany(n => last[n].Data).ToArray(), train, inference);
+        var run = RunFolder.Open(path);
+        if (!File.Exists(run.Last))
+            throw new InvalidDataException($"{path} exists but holds no checkpoint (a run stopped before its first epoch?); remove it or pick another --study.");
+        var state = Checkpoint.Load(run.Last).State;
+        var saved = state.Config with { Epochs = expected.Epochs, Device = expected.Device, LogInterval = expected.LogInterval, Cache = expected.Cache };
+        if (saved != expected)
+            throw new InvalidDataException($"{path} was trained with other settings than this study asks for ({Differences(saved, expected)}); use another --study or the same options.");
+        return (state.Epoch >= expected.Epochs && state.BatchInEpoch == 0, state.Epoch);
     }
 
-    private static bool IsWeight(string name) =>
-        name.EndsWith(".conv.weight", StringComparison.Ordinal) || name == "classifier.weight";
+    private static string Differences(TrainingConfig a, TrainingConfig b) =>
+        string.Join(", ", typeof(TrainingConfig).GetProperties()
+            .Where(p => !Equals(p.GetValue(a), p.GetValue(b)))
+            .Select(p => $"{p.Name}: {p.GetValue(a) ?? "null"} there, {p.GetValue(b) ?? "null"} here"));
 }

@@ -48,6 +48,10 @@ public sealed class EvalOptions
 
     [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
     public string Device { get; set; } = "auto";
+
+    [Option("precision", Default = "auto", HelpText = PrecisionOptions.Help)]
+    [OneOf("auto", "fp32", "tf32", "bf16")]
+    public string Precision { get; set; } = "auto";
 }
 
 /// <summary>Runs <c>aia eval</c>.</summary>
@@ -65,7 +69,7 @@ public static class EvalCommand
             if (o.Nir is not null)
                 return NirEval.Run(o);
             string path = CheckpointPath(o.Checkpoint!, "best");
-            using var device = Device.Create(DeviceOptions.Parse(o.Device));
+            using var device = Device.Create(DeviceOptions.Parse(o.Device), precision: PrecisionOptions.Parse(o.Precision));
             var (model, state) = TrainedModel.Load(device, path);
             var c = state.Config;
             using var data = OpenDataset(c, o.Root, o.Limit);

@@ -20,7 +20,9 @@ public sealed class TrainOptions : TrainingOptions
     public static IEnumerable<Example> Examples =>
     [
         new("Train the default small network on the bundled data", new TrainOptions()),
-        new("The paper's CIFAR10-DVS setting", new TrainOptions { Dataset = "cifar10-dvs", Root = "/data/CIFAR10-DVS", Model = "vggsnn", Neuron = "cached-aia", TimeSteps = 10, Size = 64, Epochs = 200 }),
+        new("The paper's CIFAR10-DVS setting", new TrainOptions { Dataset = "cifar10-dvs", Root = "/data/CIFAR10-DVS", Model = "vggsnn", Neuron = "cached-aia", TimeSteps = 10, Size = "64", Epochs = 200 }),
+        new("TET's CIFAR10-DVS recipe (VGGSNN 48x48, T 10, triangle, TET loss, flip + roll, Adam 1e-3 cosine)", new TrainOptions { Dataset = "cifar10-dvs", Root = "/data/CIFAR10-DVS", Recipe = "tet", Epochs = 200 }),
+        new("N-MNIST at its native 34x34 (tonic's spelling works too)", new TrainOptions { Dataset = "NMNIST", Root = "/data/N-MNIST" }),
         new("Continue an interrupted run", new TrainOptions { Resume = "runs/fashion-mnist-dvs-cached-aia-20261123-101500" }),
     ];
 }
@@ -30,7 +32,7 @@ public class TrainingOptions
 {
     private static readonly TrainingConfig Defaults = new();
 
-    [Option("dataset", HelpText = "fashion-mnist-dvs (bundled, default), mnist-dvs, cifar10-dvs, n-caltech101, n-cars, n-mnist, dvs-gesture.")]
+    [Option("dataset", HelpText = "fashion-mnist-dvs (bundled, default), mnist-dvs, cifar10-dvs, n-caltech101, n-cars, n-mnist, dvs-gesture; tonic's spellings too (NMNIST, ncars, CIFAR10DVS, DVSGesture, ...).")]
 
     [NotEmpty]
     public string? Dataset { get; set; }
@@ -62,27 +64,32 @@ public class TrainingOptions
     [Option("detach-reset", HelpText = "Cut the reset path from the gradient.")]
     public bool DetachReset { get; set; }
 
-    [Option('T', "timesteps", HelpText = "Frames per sample (default: the dataset's, 6 for the bundled data, 10 for DVS sets).")]
+    [Option('T', "timesteps", HelpText = "Frames per sample (default: the dataset's, 6 for the bundled data and N-MNIST, 10 for the other DVS sets).")]
 
     [Range(1, FrameSettings.MaxFrames)]
     public int? TimeSteps { get; set; }
 
-    [Option("size", HelpText = "Resize frames to size x size (default: the dataset's; 64 CIFAR10-DVS, 48 N-Caltech101/N-CARS).")]
+    [Option("size", HelpText = "Resize frames to S x S, or HxW (e.g. 100x120), or 'native' (the sensor's size). Default: the dataset's; 34 N-MNIST, 64 CIFAR10-DVS and DVS Gesture, 48 N-Caltech101/N-CARS. Any size works with every model (pooling floors odd sizes).")]
 
-    [Range(1, FrameSettings.MaxSide)]
-    public int? Size { get; set; }
+    [NotEmpty]
+    public string? Size { get; set; }
+
+    [Option("recipe", HelpText = "Start from a paper's recipe; explicit options override it. tet: VGGSNN, 48x48, T 10, triangle surrogate, TET loss, flip + roll, Adam 1e-3 cosine.")]
+
+    [OneOf("tet")]
+    public string? Recipe { get; set; }
 
     [Option('b', "batch", HelpText = "Batch size (default 32).")]
 
     [Range(1, 65536)]
     public int? Batch { get; set; }
 
-    [Option('e', "epochs", HelpText = "Epochs (default 2). With --resume: train up to this many epochs in total.")]
+    [Option('e', "epochs", HelpText = "Epochs (default: the dataset's, 2 for the bundled data, 20 for N-MNIST). With --resume: train up to this many epochs in total.")]
 
     [Range(1, 1_000_000)]
     public int? Epochs { get; set; }
 
-    [Option("lr", HelpText = "Learning rate (default 1e-3).")]
+    [Option("lr", HelpText = "Learning rate (default 1e-3; 2e-3 for N-MNIST).")]
 
     [Range(0, 100, MinExclusive = true)]
     public double? LearningRate { get; set; }
@@ -116,18 +123,26 @@ public class TrainingOptions
     [Range(0, double.MaxValue)]
     public double? ClipNorm { get; set; }
 
-    [Option("val-fraction", HelpText = "Hold out this fraction of the training split for validation (default 0: select on test).")]
+    [Option("val-fraction", HelpText = "Hold out this fraction of each class of the training split (seeded) to select the best checkpoint on (default 0.1; 0: no hold-out, the last epoch is kept). The test split never selects.")]
 
     [Range(0, 1, MaxExclusive = true)]
     public double? ValidationFraction { get; set; }
+
+    [Option("split-rule", HelpText = "Datasets without an official split (CIFAR10-DVS, N-Caltech101): seeded (9:1 per class, default), ordered (first 9/10 per class train), tebn (CIFAR10-DVS: first 100 per class test).")]
+    [OneOf("seeded", "ordered", "tebn")]
+    public string? SplitRule { get; set; }
+
+    [Option("split-seed", HelpText = "Seed of the seeded dataset split and of the validation hold-out (default 1; the same for every --seed, so runs pair up).")]
+    public int? SplitSeed { get; set; }
 
     [Option("limit", HelpText = "Use at most N samples per class in each split (quick runs).")]
 
     [Range(0, int.MaxValue)]
     public int? Limit { get; set; }
 
-    [Option("augment", HelpText = "Random flips and translations (default: on for DVS recordings, off for the emulated sets).")]
-    public bool AugmentOn { get; set; }
+    [Option("augment", HelpText = "none | flip-roll (flip p 0.5 + roll up to 5 px: CIFAR10-DVS, N-Caltech101, N-CARS default) | roll (DVS Gesture default; roll:2 N-MNIST's) | nda (NDA: roll, rotate, shear, CutMix; flip where the dataset flips); NAME:N rolls up to N px. Emulated sets: none.")]
+    [NotEmpty]
+    public string? AugmentPolicy { get; set; }
 
     [Option("no-augment", HelpText = "Turn augmentation off.")]
     public bool NoAugment { get; set; }
@@ -137,6 +152,10 @@ public class TrainingOptions
 
     [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
     public string Device { get; set; } = "auto";
+
+    [Option("precision", Default = "auto", HelpText = PrecisionOptions.Help)]
+    [OneOf("auto", "fp32", "tf32", "bf16")]
+    public string Precision { get; set; } = "auto";
 
     [Option("out", Default = "runs", HelpText = "Folder that holds run folders.")]
 
@@ -159,19 +178,40 @@ public class TrainingOptions
     /// <summary>The configuration these options describe; a value that cannot work is a usage error naming its option.</summary>
     public TrainingConfig ToConfig()
     {
+        Check("--recipe", () => Recipe is null ? Defaults : Recipes.Apply(Defaults, Recipe));
+        Check("--dataset", () => Engine.Data.Datasets.DatasetCatalog.Find(Dataset ?? Defaults.Dataset));
         var c = Build();
-        Check("--dataset", () => Engine.Data.Datasets.DatasetCatalog.Find(c.Dataset));
         Check("--model", () => Engine.Models.ModelSpec.Parse(c.Model));
         Check("--neuron", () => Engine.Models.NeuronKinds.Parse(c.Neuron));
         Check("--surrogate", () => Engine.Nn.Neurons.SurrogateFunctions.Parse(c.Surrogate));
         Check("--optimizer", () => c.Optimizer is "adam" or "adamw" or "sgd" ? c : throw new ArgumentException($"unknown optimizer '{c.Optimizer}'; use adam, adamw or sgd."));
         Check("--schedule", () => c.Schedule is "cosine" or "step" or "constant" ? c : throw new ArgumentException($"unknown schedule '{c.Schedule}'; use cosine, step or constant."));
         Check("--loss", () => c.Loss is "mean" or "tet" ? c : throw new ArgumentException($"unknown loss '{c.Loss}'; use mean or tet."));
+        Check("--augment", () => c.Augmentation is null ? c : Engine.Data.AugmentOptions.Policy(c.Augmentation));
+        Check("--split-rule", () => c.SplitRule is "seeded" or "ordered" or "tebn" ? c : throw new ArgumentException($"unknown split rule '{c.SplitRule}'; use seeded, ordered or tebn."));
         Check("--device", () => DeviceOptions.Parse(c.Device));
         // Ranges of single options are declared next to them (Validation.OptionRules); this is their product.
-        if (c.Size > 0 && FrameSettings.SizeProblem(c.TimeSteps, c.Size, c.Size) is { } size)
+        if (c.Size > 0 && FrameSettings.SizeProblem(c.TimeSteps, c.Size, c.Width > 0 ? c.Width : c.Size) is { } size)
             throw new UsageException($"--timesteps and --size: {size}.");
         return c;
+    }
+
+    /// <summary>Parses --size: S (a square), HxW, or native.</summary>
+    public static (int Height, int Width, bool Native) ParseSize(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (0, 0, false);
+        string t = text.Trim().ToLowerInvariant();
+        if (t == "native") return (0, 0, true);
+        var parts = t.Split('x');
+        if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v) && v > 0))
+        {
+            int h = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+            int w = parts.Length == 2 ? int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (h > FrameSettings.MaxSide || w > FrameSettings.MaxSide)
+                throw new UsageException($"--size must be within [1, {FrameSettings.MaxSide}] on each side, not '{text}'.");
+            return (h, w, false);
+        }
+        throw new UsageException($"--size must be a positive size S, HxW (e.g. 100x120) or native, not '{text}'.");
     }
 
     private static void Check(string option, Func<object> parse)
@@ -186,39 +226,46 @@ public class TrainingOptions
         }
     }
 
-    private TrainingConfig Build() => Defaults with
+    private TrainingConfig Build()
     {
-        Dataset = Dataset ?? Defaults.Dataset,
-        Root = Root,
-        Cache = Cache,
-        SkipBad = SkipBad,
-        Model = Model ?? Defaults.Model,
-        Neuron = Neuron ?? Defaults.Neuron,
-        Surrogate = Surrogate ?? Defaults.Surrogate,
-        DetachReset = DetachReset,
-        TimeSteps = TimeSteps ?? DefaultTimeSteps(Dataset ?? Defaults.Dataset),
-        Size = Size ?? 0,
-        BatchSize = Batch ?? Defaults.BatchSize,
-        Epochs = Epochs ?? Defaults.Epochs,
-        LearningRate = LearningRate ?? Defaults.LearningRate,
-        Optimizer = Optimizer ?? Defaults.Optimizer,
-        WeightDecay = WeightDecay ?? Defaults.WeightDecay,
-        Schedule = Schedule ?? Defaults.Schedule,
-        WarmupEpochs = Warmup ?? 0,
-        Loss = Loss ?? Defaults.Loss,
-        LabelSmoothing = LabelSmoothing ?? 0,
-        ClipNorm = ClipNorm ?? 0,
-        ValidationFraction = ValidationFraction ?? 0,
-        LimitPerClass = Limit ?? 0,
-        Augment = !NoAugment && (AugmentOn || (Engine.Data.Datasets.DatasetCatalog.All.FirstOrDefault(d =>
-            string.Equals(d.Name, Dataset ?? Defaults.Dataset, StringComparison.OrdinalIgnoreCase))?.Augment ?? true)),
-        Seed = Seed ?? Defaults.Seed,
-        Device = Device,
-        LogInterval = LogInterval ?? Defaults.LogInterval,
-    };
-
-    private static int DefaultTimeSteps(string dataset) =>
-        Engine.Data.Datasets.DatasetCatalog.All.FirstOrDefault(d => string.Equals(d.Name, dataset, StringComparison.OrdinalIgnoreCase))?.Frames ?? 10;
+        var b = Recipe is null ? Defaults : Recipes.Apply(Defaults, Recipe);
+        var info = Engine.Data.Datasets.DatasetCatalog.Find(Dataset ?? b.Dataset);
+        var (height, width, native) = Size is null ? (b.Size, b.Width, b.NativeSize) : ParseSize(Size);
+        return b with
+        {
+            Dataset = info.Name,
+            Root = Root,
+            Cache = Cache,
+            SkipBad = SkipBad,
+            Model = Model ?? b.Model,
+            Neuron = Neuron ?? b.Neuron,
+            Surrogate = Surrogate ?? b.Surrogate,
+            DetachReset = DetachReset,
+            TimeSteps = TimeSteps ?? (Recipe is null ? info.Frames : b.TimeSteps),
+            Size = height,
+            Width = width,
+            NativeSize = native,
+            BatchSize = Batch ?? b.BatchSize,
+            Epochs = Epochs ?? (Recipe is null ? info.Epochs ?? b.Epochs : b.Epochs),
+            LearningRate = LearningRate ?? (Recipe is null ? info.LearningRate ?? b.LearningRate : b.LearningRate),
+            Optimizer = Optimizer ?? b.Optimizer,
+            WeightDecay = WeightDecay ?? b.WeightDecay,
+            Schedule = Schedule ?? b.Schedule,
+            WarmupEpochs = Warmup ?? b.WarmupEpochs,
+            Loss = Loss ?? b.Loss,
+            LabelSmoothing = LabelSmoothing ?? b.LabelSmoothing,
+            ClipNorm = ClipNorm ?? b.ClipNorm,
+            ValidationFraction = ValidationFraction ?? b.ValidationFraction,
+            SplitRule = SplitRule?.Trim().ToLowerInvariant() ?? b.SplitRule,
+            SplitSeed = SplitSeed ?? b.SplitSeed,
+            LimitPerClass = Limit ?? 0,
+            Augment = !NoAugment && b.Augment,
+            Augmentation = NoAugment ? null : AugmentPolicy?.Trim().ToLowerInvariant() ?? b.Augmentation,
+            Seed = Seed ?? b.Seed,
+            Device = Device,
+            LogInterval = LogInterval ?? b.LogInterval,
+        };
+    }
 }
 
 /// <summary>Runs <c>aia train</c>.</summary>
@@ -251,7 +298,8 @@ public static class TrainCommand
             using var log = Logging.ForRun(run.Log, o.Quiet);
             foreach (var stale in run.StaleTemporaryFiles())
                 log.Warning("{File} is left from a write that was interrupted (the file it was to replace is intact); it can be deleted", stale);
-            using var device = Device.Create(DeviceOptions.Parse(o.Device));
+            using var device = Device.Create(DeviceOptions.Parse(o.Device), precision: PrecisionOptions.Parse(o.Precision));
+            log.Information("Device: {Device}", device.Description);
             var progress = new TrainingProgress(o.Quiet);
             using var trainer = resume is null
                 ? Trainer.Start(device, config, run, log, progress)

@@ -13,7 +13,17 @@ public sealed class Batch
         int sample = frameShape[0] * frameShape[1] * frameShape[2] * frameShape[3];
         Buffer = GC.AllocateUninitializedArray<float>(capacity * sample, pinned: true);
         Labels = new int[capacity];
+        MixLabels = new int[capacity];
     }
+
+    /// <summary>CutMix (NDA): the labels of the samples whose box was pasted in; valid when <see cref="MixWeight"/> &lt; 1.</summary>
+    public int[] MixLabels { get; }
+
+    /// <summary>CutMix: the weight lambda of each sample's own label (1 - the pasted box's area fraction); 1 when not mixed.</summary>
+    public float MixWeight { get; internal set; } = 1f;
+
+    /// <summary>The CutMix partner labels [N].</summary>
+    public ReadOnlySpan<int> MixTargets => MixLabels.AsSpan(0, Count);
 
     /// <summary>Pinned storage; the batch uses the first <see cref="Length"/> floats.</summary>
     public float[] Buffer { get; }

@@ -129,6 +129,48 @@ public sealed class DataLoader
             for (int t = 0; t < planes; t++)
                 scratch.AsSpan(t * plane, plane).CopyTo(batch.Buffer.AsSpan((t * count + n) * plane, plane));
         }
+        batch.MixWeight = 1f;
+        if (Augmentation.CutMixProbability > 0 && count > 1)
+            CutMix(batch, new Rng(Seeds.Derive(Seed, epoch, -1L - index)));
         return batch;
+    }
+
+    /// <summary>
+    /// CutMix as NDA applies it to event frames (Li et al. 2022, after Yun et al. 2019): with the configured
+    /// probability, lambda ~ U(0, 1), a box of sides H sqrt(1 - lambda), W sqrt(1 - lambda) at a uniform centre
+    /// (clipped to the frame) is copied, in every frame and polarity, into sample n from sample (n - shift) mod N
+    /// of the same batch (shift uniform in 1..N-1); lambda becomes 1 - the clipped box's area fraction.
+    /// </summary>
+    private void CutMix(Batch batch, Rng rng)
+    {
+        bool mix = rng.NextDouble() < Augmentation.CutMixProbability;
+        double lambda = rng.NextDouble();
+        int shift = 1 + rng.NextInt(batch.Count - 1);
+        int height = shape[2], width = shape[3];
+        double side = Math.Sqrt(1 - lambda);
+        int cutH = (int)(height * side), cutW = (int)(width * side);
+        int cy = rng.NextInt(height), cx = rng.NextInt(width);
+        int top = Math.Clamp(cy - cutH / 2, 0, height), bottom = Math.Clamp(cy + cutH / 2, 0, height);
+        int left = Math.Clamp(cx - cutW / 2, 0, width), right = Math.Clamp(cx + cutW / 2, 0, width);
+        if (!mix || bottom <= top || right <= left) return;
+        int count = batch.Count, channels = shape[1], image = channels * height * width;
+        var original = batch.Buffer.AsSpan(0, batch.Length).ToArray();
+        for (int t = 0; t < shape[0]; t++)
+        {
+            for (int n = 0; n < count; n++)
+            {
+                int source = (n - shift + count) % count;
+                int to = (t * count + n) * image, from = (t * count + source) * image;
+                for (int c = 0; c < channels; c++)
+                    for (int y = top; y < bottom; y++)
+                    {
+                        int row = c * height * width + y * width;
+                        original.AsSpan(from + row + left, right - left).CopyTo(batch.Buffer.AsSpan(to + row + left, right - left));
+                    }
+            }
+        }
+        for (int n = 0; n < count; n++)
+            batch.MixLabels[n] = batch.Labels[(n - shift + count) % count];
+        batch.MixWeight = (float)(1 - (double)(bottom - top) * (right - left) / (height * width));
     }
 }

@@ -20,7 +20,8 @@ public sealed class SubsetDataset(FrameDataset source, int[] indices) : FrameDat
 
     /// <summary>
     /// Splits <paramref name="source"/> into (train, validation) with <paramref name="fraction"/> of every class held
-    /// out, chosen by a seeded shuffle (the same split on every run with the same seed).
+    /// out (rounded, at least one of a class of two or more, never all), chosen by a seeded shuffle (the same split
+    /// on every run with the same seed).
     /// </summary>
     public static (SubsetDataset Train, SubsetDataset Validation) Split(FrameDataset source, double fraction, ulong seed)
     {
@@ -33,7 +34,8 @@ public sealed class SubsetDataset(FrameDataset source, int[] indices) : FrameDat
         foreach (var byClass in order.GroupBy(source.Label))
         {
             var items = byClass.ToArray();
-            int held = (int)Math.Round(items.Length * fraction);
+            // at least one of every class with two or more samples, so small classes are validated too
+            int held = items.Length < 2 ? 0 : Math.Clamp((int)Math.Round(items.Length * fraction), 1, items.Length - 1);
             validation.AddRange(items[..held]);
             train.AddRange(items[held..]);
         }

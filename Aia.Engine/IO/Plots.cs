@@ -57,6 +57,80 @@ public static class Plots
         plot.SavePng(path, Width, Height);
     }
 
+    /// <summary>
+    /// Bars of the mean of a value per spiking layer with error bars of one standard deviation, one bar group per
+    /// series (the paper's Fig. 3b over seeds).
+    /// </summary>
+    public static void SpikesPerLayer(IReadOnlyList<string> layers, IReadOnlyList<(string Label, (double[] Mean, double[] Std) Values)> series, string path,
+        string title = "Spikes per sample per layer")
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double width = 0.8 / Math.Max(1, series.Count);
+        for (int s = 0; s < series.Count; s++)
+        {
+            var (mean, std) = series[s].Values;
+            var bars = mean.Select((v, i) => new Bar
+            {
+                Position = i + (s - (series.Count - 1) / 2.0) * width,
+                Value = v,
+                Error = double.IsFinite(std[i]) ? std[i] : 0,
+                Size = width,
+                FillColor = palette.GetColor(s),
+            }).ToList();
+            plot.Add.Bars(bars).LegendText = series[s].Label;
+        }
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, layers.Count).Select(i => (double)i).ToArray(), layers.ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title);
+        plot.YLabel("spikes per sample");
+        plot.ShowLegend();
+        plot.SavePng(path, Width, Height);
+    }
+
+    /// <summary>
+    /// Densities of several series, each a set of repetitions (seeds): the mean density per bin as a line with
+    /// error bars of one standard deviation over the repetitions, on common bins (the paper's Fig. 3a over seeds).
+    /// </summary>
+    public static void DensityBands(IReadOnlyList<(string Label, List<float[]> Repetitions)> series, string path, string title, string xLabel, int bins = 60)
+    {
+        var all = series.SelectMany(s => s.Repetitions.SelectMany(r => r)).Select(v => (double)v).Order().ToArray();
+        if (all.Length == 0) return;
+        double lo = all[(int)(0.001 * (all.Length - 1))], hi = all[(int)(0.999 * (all.Length - 1))];
+        if (hi <= lo) hi = lo + 1e-6;
+        double binWidth = (hi - lo) / bins;
+        var xs = Enumerable.Range(0, bins).Select(i => lo + (i + 0.5) * binWidth).ToArray();
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int s = 0; s < series.Count; s++)
+        {
+            var densities = series[s].Repetitions.Select(values =>
+            {
+                var counts = new double[bins];
+                foreach (var v in values)
+                {
+                    int b = (int)((v - lo) / binWidth);
+                    if (b >= 0 && b < bins) counts[b]++;
+                }
+                return counts.Select(c => c / (Math.Max(1, values.Length) * binWidth)).ToArray();
+            }).ToList();
+            var mean = Enumerable.Range(0, bins).Select(b => densities.Average(d => d[b])).ToArray();
+            var std = Enumerable.Range(0, bins).Select(b => densities.Count < 2 ? 0 : Math.Sqrt(densities.Sum(d => (d[b] - mean[b]) * (d[b] - mean[b])) / (densities.Count - 1))).ToArray();
+            var color = palette.GetColor(s);
+            var line = plot.Add.Scatter(xs, mean);
+            line.MarkerSize = 0;
+            line.Color = color;
+            line.LegendText = series[s].Label;
+            var errors = plot.Add.ErrorBar(xs, mean, std);
+            errors.Color = color;
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel("density");
+        plot.ShowLegend();
+        plot.SavePng(path, Width, Height);
+    }
+
     /// <summary>Firing rate against time step, one line per spiking layer.</summary>
     public static void FiringRateOverTime(IReadOnlyDictionary<string, double[]> rates, string path, string title = "Firing rate per time step")
     {

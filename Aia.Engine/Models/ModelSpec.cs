@@ -72,7 +72,7 @@ public sealed record ModelSpec(string Name, IReadOnlyList<string> Layers)
     /// <summary>Whether a token is a convolution (a positive channel count).</summary>
     public static bool IsConv(string token) => int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out int c) && c is > 0 and <= MaxChannels;
 
-    /// <summary>Number of 2x2 pooling layers (the input size must be divisible by 2^pools).</summary>
+    /// <summary>Number of 2x2 pooling layers (each floors odd sizes; the input must be at least 2^pools).</summary>
     public int Pools => Layers.Count(t => t is "A" or "M");
 
     /// <inheritdoc/>

@@ -64,21 +64,28 @@ public static class NirExport
         return NirGraph.Sequential(chain, metadata);
     }
 
-    /// <summary>NIR's LIF for decay <paramref name="decay"/> (&lt; 1) and threshold, or IF for decay 1, over <paramref name="shape"/>.</summary>
-    public static NirNode Neuron(float decay, float threshold, long[] shape)
+    /// <summary>
+    /// NIR's LIF for u[t] = <paramref name="decay"/> u[t-1] + <paramref name="inputScale"/> x[t] (decay &lt; 1):
+    /// dt/tau = 1 - decay and r dt/tau = inputScale, so tau = dt / (1 - decay) and r = inputScale / (1 - decay)
+    /// (the engine's LIF, scale 1: r = 1 / (1 - lambda); Fang's PLIF, decay 1 - 1/tau and scale 1/tau: r = 1);
+    /// IF (r = inputScale) for decay 1.
+    /// </summary>
+    public static NirNode Neuron(float decay, float inputScale, float threshold, long[] shape) =>
+        Neuron(1.0 - decay, inputScale, threshold, shape);
+
+    private static NirNode Neuron(double leak, double inputScale, float threshold, long[] shape)
     {
-        if (decay == 1f)
-            return new NirIf(NirArray.Filled(shape, 1f), NirArray.Filled(shape, threshold), NirArray.Filled(shape, 0f));
-        double leak = 1.0 - decay;
-        return new NirLif(NirArray.Filled(shape, (float)(Dt / leak)), NirArray.Filled(shape, (float)(1.0 / leak)),
+        if (leak == 0)
+            return new NirIf(NirArray.Filled(shape, (float)inputScale), NirArray.Filled(shape, threshold), NirArray.Filled(shape, 0f));
+        return new NirLif(NirArray.Filled(shape, (float)(Dt / leak)), NirArray.Filled(shape, (float)(inputScale / leak)),
             NirArray.Filled(shape, 0f), NirArray.Filled(shape, 0f), NirArray.Filled(shape, threshold));
     }
 
     private static NirNode Neuron(SpikingNeuron neuron, long[] shape) => neuron switch
     {
-        PlifNeuron plif => Neuron(plif.ReadDecay(), plif.Options.Threshold, shape),
+        PlifNeuron plif => Neuron((double)plif.ReadInverseTau(), plif.ReadInverseTau(), plif.Options.Threshold, shape), // u += (x - u) / tau
         AiaNeuron or CachedAiaNeuron => throw new ArgumentException("NirExport: fold the network first; folded AIA layers are LIF."),
-        LifNeuron lif => Neuron(lif.Options.Decay, lif.Options.Threshold, shape), // IfNeuron is LifNeuron with decay 1
+        LifNeuron lif => Neuron(lif.Options.Decay, 1f, lif.Options.Threshold, shape), // IfNeuron is LifNeuron with decay 1
         _ => throw new ArgumentException($"NirExport: no NIR node for {neuron.GetType().Name}."),
     };
 

@@ -41,16 +41,16 @@ public sealed class SpikingNetwork : Module
 
     /// <summary>
     /// Builds the network for inputs of [<paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/>]
-    /// and <paramref name="classes"/> outputs, initialised from <paramref name="seed"/> (Kaiming-normal fan-out convs).
+    /// and <paramref name="classes"/> outputs (any size: pooling floors odd sizes, as PyTorch does), initialised from <paramref name="seed"/> (Kaiming-normal fan-out convs).
     /// With <paramref name="folded"/> it builds the inference form that <see cref="Folding"/> fills: each Conv-BN
     /// becomes one convolution with bias, and AIA and cached AIA become LIF (their forward pass is LIF's).
     /// </summary>
     public static SpikingNetwork Create(Device device, ModelSpec spec, NeuronKind neuron, NeuronOptions options,
         int channels, int height, int width, int classes, int seed, bool folded = false)
     {
-        int scale = 1 << spec.Pools;
-        if (height % scale != 0 || width % scale != 0)
-            throw new ArgumentException($"Model '{spec.Name}' pools {spec.Pools} times, so the input size must be a multiple of {scale}; got {height}x{width}.");
+        if ((height >> spec.Pools) < 1 || (width >> spec.Pools) < 1)
+            throw new ArgumentException(
+                $"Model '{spec.Name}' pools {spec.Pools} times (each 2x2 pooling floors odd sizes, as PyTorch does), so the input must be at least {1 << spec.Pools}x{1 << spec.Pools}; got {height}x{width}.");
         var rng = new Rng((ulong)seed);
         var layers = new List<Module>();
         int c = channels, h = height, w = width;
@@ -69,7 +69,7 @@ public sealed class SpikingNetwork : Module
             else if (token is "A" or "M")
             {
                 layers.Add(token == "A" ? new AvgPool2d(2) : new MaxPool2d(2));
-                h /= 2;
+                h /= 2; // floor((h - 2) / 2) + 1, PyTorch's size for odd inputs (the last row or column is dropped)
                 w /= 2;
             }
             else

@@ -26,15 +26,17 @@ public static class Convolution
             d.Tape.Record(y, () =>
             {
                 if (y.Grad is not { } dy) return;
+                // The weight gradient first: a copy of x rebuilt for it (spikes from their bits) is freed before dx exists.
+                if (weight.RequiresGrad)
+                {
+                    var (dw, acc) = weight.GradientTarget();
+                    BackwardWeight(d, dy.View, x.ReadForBackward(out var rebuilt), dw, g, acc);
+                    rebuilt?.Free();
+                }
                 if (x.RequiresGrad)
                 {
                     var (dx, acc) = x.GradientTarget();
                     BackwardData(d, dy.View, weight.View, dx, g, acc);
-                }
-                if (weight.RequiresGrad)
-                {
-                    var (dw, acc) = weight.GradientTarget();
-                    BackwardWeight(d, dy.View, x.ReadForBackward(), dw, g, acc);
                 }
                 if (bias is { RequiresGrad: true })
                 {

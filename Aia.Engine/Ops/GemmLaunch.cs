@@ -59,22 +59,33 @@ internal static class GemmLaunch
     }
 
     /// <summary>Dynamic shared memory of a tiling on <paramref name="s"/>, bytes (what <see cref="Config"/> requests).</summary>
-    public static long SharedBytes(LaunchShape s, GemmTiling t) => sizeof(float) * (long)t.SharedFloats(s.GroupSize, s.VectorTiles);
+    public static long SharedBytes(LaunchShape s, GemmTiling t) => sizeof(float) * (long)t.SharedFloats(s.GroupSize, s.WholeTile);
 
     private static long SharedFloats(LaunchShape s, int tileM, int tileN, int chunk) =>
-        (long)chunk * (tileM + tileN) + (s.VectorTiles || tileM * tileN / (GemmTiling.Micro * GemmTiling.Micro) > s.GroupSize ? (long)tileM * tileN : 0);
+        (long)chunk * (tileM + tileN) + (s.WholeTile || tileM * tileN / (GemmTiling.Micro * GemmTiling.Micro) > s.GroupSize ? (long)tileM * tileN : 0);
 
     /// <summary>The launch of a <see cref="GemmTile"/> kernel: one group per tile up to the device's group count.</summary>
     public static KernelConfig Config(Device d, GemmTiling t) =>
-        new(Math.Min(d.GroupCount, t.TileCount), d.GroupSize, SharedMemoryConfig.RequestDynamic<float>(t.SharedFloats(d.GroupSize, d.VectorTiles)));
+        new(Math.Min(d.GroupCount, t.TileCount), d.GroupSize, SharedMemoryConfig.RequestDynamic<float>(t.SharedFloats(d.GroupSize, d.Launches.WholeTile)));
 
     /// <summary>
     /// The instantiation of a GEMM kernel for <paramref name="d"/>: <paramref name="vector"/> (with
-    /// <see cref="VectorTileProduct"/>) where <see cref="Device.VectorTiles"/>, else <paramref name="portable"/>
-    /// (with <see cref="MicrotileProduct"/>).
+    /// <see cref="VectorTileProduct"/>) where <see cref="Device.VectorTiles"/>; with tensor cores
+    /// (<see cref="Device.Precision"/> TF32 or BF16) the same generic kernel as <paramref name="portable"/> instantiated
+    /// with <see cref="Device.TileProduct"/>; else <paramref name="portable"/> (with <see cref="MicrotileProduct"/>).
     /// </summary>
-    public static TKernel Kernel<TKernel>(Device d, TKernel vector, TKernel portable) where TKernel : Delegate =>
-        d.VectorTiles ? vector : portable;
+    public static TKernel Kernel<TKernel>(Device d, TKernel vector, TKernel portable) where TKernel : Delegate
+    {
+        if (d.VectorTiles)
+            return vector;
+        var product = d.TileProduct;
+        if (product == typeof(MicrotileProduct))
+            return portable;
+        return (TKernel)Instantiations.GetOrAdd((portable.Method, product), key =>
+            key.Kernel.GetGenericMethodDefinition().MakeGenericMethod(key.Product).CreateDelegate(typeof(TKernel)));
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(System.Reflection.MethodInfo Kernel, Type Product), Delegate> Instantiations = new();
 
     /// <summary>
     /// Runs a product whose result is <paramref name="target"/> (+)=: directly when <paramref name="t"/> has one

@@ -48,6 +48,8 @@ public static class Normalization
         // the backward).
         y.Block!.Transient = true;
         y.Block.Rematerialize = view => d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, view, g);
+        if (training)
+            y.Block.Normalized = (x, new Aia.Kernels.Neurons.BatchNormAffine(mean, invStd, weight.View, bias.View));
         if (d.Tape.Needs(x, weight, bias))
         {
             x.PinForBackward();

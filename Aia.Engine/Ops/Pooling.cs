@@ -16,6 +16,12 @@ public static class Pooling
         var g = Geometry("AvgPool2d", x.Shape, kernel, stride ?? kernel);
         var y = Tensor.Empty(d, OutputShape(x.Shape, g));
         d.Launch(PoolingKernels.AvgForward, d.GridStride(g.OutputLength), x.View, y.View, Layout(d, g, x.View));
+        if (x.Block is { SpikeBits: { } bits })
+        {
+            // Pooled spikes: transient, rebuilt from the spike bits (kept until the neuron's backward) when read.
+            y.Block!.Transient = true;
+            y.Block.Rematerialize = view => d.Launch(Aia.Kernels.Neurons.SpikeBitsKernels.AvgPool, d.GridStride(g.OutputLength), bits, view, g);
+        }
         if (d.Tape.Needs(x))
         {
             d.Tape.Record(y, () =>

@@ -11,7 +11,9 @@ namespace Aia.Engine.Ops;
 /// (0/1 floats) of the same shape, one fused kernel for the whole time loop forward and one for BPTT backward
 /// (see docs/aia-model.md). Nothing but the spikes as bits is saved: the backward reruns the forward kernel on its
 /// input currents (rebuilt if they were freed) to get u[t] before reset, the same operations in the same order, so
-/// u is the forward's bit for bit; the spikes themselves are transient (docs/memory.md).
+/// u is the forward's bit for bit (the rerun's spikes and potentials share one buffer: the kernel writes u[k] after
+/// o[k]); the spikes themselves are transient, and written over input currents that are transient and rebuildable
+/// (batch-norm outputs: the kernels read x[k] before writing o[k]) (docs/memory.md).
 /// </summary>
 public static class Spiking
 {
@@ -24,7 +26,10 @@ public static class Spiking
     /// <summary>AIA (Eq. 6-7): fires like LIF; backward dx = x * du, x being these input currents.</summary>
     public static Tensor Aia(Tensor x, NeuronOptions options) => LifOrAia("Spiking.Aia", x, options, aia: true);
 
-    /// <summary>PLIF: LIF with decay sigmoid(w[0]), w a learnable one-element tensor.</summary>
+    /// <summary>
+    /// PLIF as Fang et al. / SpikingJelly define it: u[t] = u[t-1] + (x[t] - u[t-1]) k (after the hard reset),
+    /// k = 1/tau = sigmoid(w[0]), w a learnable one-element tensor (see <see cref="PlifKernels"/>).
+    /// </summary>
     public static Tensor Plif(Tensor x, Tensor w, NeuronOptions options)
     {
         if (w.Length != 1)
@@ -33,9 +38,10 @@ public static class Spiking
         bool record = d.Tape.Needs(x, w);
         var p = Parameters("Spiking.Plif", x, options, savePotential: false);
         var pSave = Parameters("Spiking.Plif", x, options, savePotential: true);
-        var o = Tensor.Empty(d, x.Shape);
+        var xIn = x.View;
+        var o = Tensor.OverOrEmpty(x, x.Shape);
         int chunks = Chunks(d, 1, p.Neurons);
-        d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), x.View, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xIn, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record);
         if (record)
         {
@@ -44,11 +50,12 @@ public static class Spiking
                 if (o.Grad is not { } g) return;
                 var xv = x.ReadForBackward();
                 var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xv, w.View, d.Arena.Allocate<float>(x.Length), u, chunks, pSave);
+                d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xv, w.View, u, u, chunks, pSave);
                 var partials = d.Arena.Allocate<float>(chunks);
-                var (dx, acc) = InputGradient(x);
-                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, w.View, dx, partials, chunks, Elementwise.Flag(acc),
+                var (dx, acc, inPlace) = InputGradient(x, o, g);
+                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, xv, w.View, dx, partials, chunks, Elementwise.Flag(acc),
                     WithLaunchShape(d, pSave, xv, g.View, dx));
+                if (inPlace) x.AdoptOrAddGradient(g);
                 if (!w.RequiresGrad) return;
                 var (dw, accW) = w.GradientTarget();
                 d.Launch(PlifKernels.DecayGradient, new KernelConfig(1, d.GroupSize), partials, w.View, dw, Elementwise.Flag(accW));
@@ -69,26 +76,36 @@ public static class Spiking
         var pSave = Parameters("Spiking.CachedAia", x, options, savePotential: true);
         if (beta.Length != p.Channels)
             throw new ArgumentException($"Spiking.CachedAia: beta has {beta.Length} values but the input {x.Shape} has {p.Channels} channels (dim 2).");
-        var o = Tensor.Empty(d, x.Shape);
+        var xIn = x.View;
+        var o = Tensor.OverOrEmpty(x, x.Shape);
         int chunks = Chunks(d, p.Channels, p.Positions);
         var items = ItemConfig(d, p.Channels * chunks);
-        d.Launch(CachedAiaKernels.Forward, items, x.View, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        d.Launch(CachedAiaKernels.Forward, items, xIn, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record);
         if (record)
         {
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
+                if (x.Block is { IsFreed: true, Normalized: var (source, bn) } && x.RequiresGrad && !x.HasGrad && source.Length == x.Length)
+                {
+                    // x was a batch norm's output: read it from the convolution output, u recomputed into dx (the fused form).
+                    var fusedPartials = d.Arena.Allocate<float>((long)p.Channels * chunks);
+                    var (dxFused, _) = x.GradientTarget();
+                    d.Launch(CachedAiaKernels.BackwardFromNormalized, items, g.View, source.View, bn, beta.View, dxFused, fusedPartials, chunks,
+                        WithLaunchShape(d, pSave, source.View, g.View, dxFused));
+                    BetaGradient(beta, fusedPartials, chunks, p.Channels);
+                    return;
+                }
                 var xv = x.ReadForBackward();
                 var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(CachedAiaKernels.Forward, items, xv, beta.View, d.Arena.Allocate<float>(x.Length), u, chunks, pSave);
+                d.Launch(CachedAiaKernels.Forward, items, xv, beta.View, u, u, chunks, pSave);
                 var partials = d.Arena.Allocate<float>((long)p.Channels * chunks);
-                var (dx, acc) = InputGradient(x);
+                var (dx, acc, inPlace) = InputGradient(x, o, g);
                 d.Launch(CachedAiaKernels.Backward, items, g.View, u, xv, beta.View, dx, partials, chunks,
                     Elementwise.Flag(acc), WithLaunchShape(d, pSave, xv, g.View, dx));
-                if (!beta.RequiresGrad) return;
-                var (dbeta, accBeta) = beta.GradientTarget();
-                d.Launch(CachedAiaKernels.BetaGradient, d.GridStride(p.Channels), partials, dbeta, chunks, Elementwise.Flag(accBeta));
+                if (inPlace) x.AdoptOrAddGradient(g);
+                BetaGradient(beta, partials, chunks, p.Channels);
             }, bits);
         }
         return o;
@@ -118,10 +135,11 @@ public static class Spiking
         bool record = d.Tape.Needs(x);
         var p = Parameters(op, x, options, savePotential: false);
         var pSave = Parameters(op, x, options, savePotential: true);
-        var o = Tensor.Empty(d, x.Shape);
+        var xIn = x.View;
+        var o = Tensor.OverOrEmpty(x, x.Shape);
         int chunks = Chunks(d, 1, p.Neurons);
         var items = ItemConfig(d, chunks);
-        d.Launch(LifKernels.Forward, items, x.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        d.Launch(LifKernels.Forward, items, xIn, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record);
         if (record)
         {
@@ -130,13 +148,14 @@ public static class Spiking
                 if (o.Grad is not { } g) return;
                 var xv = x.ReadForBackward();
                 var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(LifKernels.Forward, items, xv, d.Arena.Allocate<float>(x.Length), u, chunks, pSave);
-                var (dx, acc) = x.GradientTarget();
+                d.Launch(LifKernels.Forward, items, xv, u, u, chunks, pSave);
+                var (dx, acc, inPlace) = InputGradient(x, o, g);
                 var shape = WithLaunchShape(d, pSave, xv, g.View, dx);
                 if (aia)
                     d.Launch(LifKernels.AiaBackward, items, g.View, u, xv, dx, chunks, Elementwise.Flag(acc), shape);
                 else
                     d.Launch(LifKernels.Backward, items, g.View, u, dx, chunks, Elementwise.Flag(acc), shape);
+                if (inPlace) x.AdoptOrAddGradient(g);
             }, bits);
         }
         return o;
@@ -187,10 +206,17 @@ public static class Spiking
         ? x.Length
         : throw new ArgumentException($"{op}: {x.Shape} has more than 2^31 - 1 elements.");
 
+    private static void BetaGradient(Tensor beta, ArrayView<float> partials, int chunks, int channels)
+    {
+        if (!beta.RequiresGrad) return;
+        var (dbeta, accBeta) = beta.GradientTarget();
+        beta.Device.Launch(CachedAiaKernels.BetaGradient, beta.Device.GridStride(channels), partials, dbeta, chunks, Elementwise.Flag(accBeta));
+    }
+
     /// <summary>
     /// Makes the spikes <paramref name="o"/> transient (freed once the forward has consumed them) and, when a backward
     /// is recorded, keeps them as bits (<see cref="SpikeBitsKernels"/>) from which a backward that reads them rebuilds
-    /// the floats exactly (<see cref="Tensor.ReadForBackward"/>). Returns the bit block, which the neuron's own
+    /// the floats exactly (<see cref="Tensor.ReadForBackward()"/>). Returns the bit block, which the neuron's own
     /// backward frees (every reader of the spikes runs before it), or none.
     /// </summary>
     private static ArenaBlock[] KeepSpikes(Tensor o, bool record)
@@ -205,10 +231,23 @@ public static class Spiking
         var words = bits.View<uint>((n + 31L) >> 5);
         d.Launch(SpikeBitsKernels.Pack, d.GridStride(words.Length), o.View, words, n);
         block.Rematerialize = view => d.Launch(SpikeBitsKernels.Unpack, d.GridStride(n), words, view, n);
+        block.SpikeBits = words;
         return [bits];
     }
 
-    /// <summary>Where dx goes: x's gradient, or scratch when only a parameter needs a gradient.</summary>
-    private static (ArrayView<float> View, bool Accumulate) InputGradient(Tensor x) =>
-        x.RequiresGrad ? x.GradientTarget() : (x.Device.Arena.Allocate<float>(x.Length), false);
+    /// <summary>
+    /// Where dx goes. When x has no gradient yet and the spike gradient g is held by the intermediate spikes
+    /// <paramref name="o"/> alone (so nothing reads it after this backward), dx overwrites g in place (the backward
+    /// kernels read g[k], u[k] and x[k] before writing dx[k], in the same thread) and g becomes x's gradient (InPlace);
+    /// otherwise x's gradient, or scratch when only a parameter needs a gradient.
+    /// </summary>
+    private static (ArrayView<float> View, bool Accumulate, bool InPlace) InputGradient(Tensor x, Tensor o, Tensor g)
+    {
+        if (x.RequiresGrad && !x.HasGrad && !x.IsPersistent && o.Intermediate && g.Block is { Holds: 1 })
+            return (g.View, false, true);
+        if (!x.RequiresGrad)
+            return (x.Device.Arena.Allocate<float>(x.Length), false, false);
+        var (dx, acc) = x.GradientTarget();
+        return (dx, acc, false);
+    }
 }

@@ -7,7 +7,7 @@ namespace Aia.Engine.Runtime;
 /// each of its views hold it once, see <see cref="Tensor"/>), and what the tape may do with it: a
 /// <see cref="Transient"/> block (spikes, batch-norm outputs) is freed as soon as the forward has consumed it unless
 /// a backward reads it directly (<see cref="Pinned"/>); a freed block with a <see cref="Rematerialize"/> function is
-/// rebuilt into scratch when a backward asks for it (<see cref="Tensor.ReadForBackward"/>).
+/// rebuilt into scratch when a backward asks for it (<see cref="Tensor.ReadForBackward()"/>).
 /// </summary>
 public sealed class ArenaBlock
 {
@@ -46,6 +46,15 @@ public sealed class ArenaBlock
 
     /// <summary>Whether some backward reads the data directly, so a <see cref="Transient"/> block must stay.</summary>
     public bool Pinned { get; set; }
+
+    /// <summary>
+    /// Set when the block is a training-mode batch norm's output: its input (alive until the batch norm's backward) and
+    /// statistics, from which a neuron backward reads the values directly (<see cref="Kernels.Neurons.InputAffine"/>).
+    /// </summary>
+    public (Tensor Source, Kernels.Neurons.BatchNormAffine Affine)? Normalized { get; set; }
+
+    /// <summary>The block's spikes at one bit each (see <see cref="Kernels.Neurons.SpikeBitsKernels"/>) while they are kept, or null.</summary>
+    public ArrayView<uint>? SpikeBits { get; set; }
 
     /// <summary>Writes the block's data into the given view again (same kernels, so bit for bit), or null.</summary>
     public Action<ArrayView<float>>? Rematerialize { get; set; }

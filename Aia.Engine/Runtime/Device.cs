@@ -5,6 +5,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
+using Aia.Kernels.Gemm;
 
 namespace Aia.Engine.Runtime;
 
@@ -19,8 +20,10 @@ public sealed partial class Device : IDisposable
     private long persistentBytes;
     private long peakBytes;
 
-    private Device(Context context, Accelerator accelerator, DeviceKind kind, int groupSize, bool vectorTiles = false, bool gpuShaped = false)
+    private Device(Context context, Accelerator accelerator, DeviceKind kind, int groupSize, bool vectorTiles = false, bool gpuShaped = false,
+        Precision precision = Precision.Fp32)
     {
+        Precision = precision;
         VectorTiles = vectorTiles;
         GpuShaped = gpuShaped;
         Context = context;
@@ -58,6 +61,27 @@ public sealed partial class Device : IDisposable
     /// </summary>
     public bool GpuShaped { get; }
 
+    /// <summary>
+    /// The input format of the matrix products: FP32 on the CPU accelerator; on CUDA TF32 unless asked otherwise
+    /// (and FP32 when the tensor-core self-check at creation failed); on the GPU-shaped test device as asked.
+    /// </summary>
+    public Precision Precision { get; private set; }
+
+    /// <summary>
+    /// The <see cref="ITileProduct"/> the GEMM kernels are instantiated with here: vector tiles on the CPU,
+    /// register microtiles for FP32 on GPUs, tensor cores (the hardware on CUDA, their warp-shuffle model on the
+    /// GPU-shaped CPU device) for TF32 and BF16.
+    /// </summary>
+    public Type TileProduct => (VectorTiles, Precision, Kind) switch
+    {
+        (true, _, _) => typeof(VectorTileProduct),
+        (_, Precision.Fp32, _) => typeof(MicrotileProduct),
+        (_, Precision.Tf32, DeviceKind.Cuda) => typeof(TensorCoreTileProduct<CudaTensorCore, Tf32Format>),
+        (_, Precision.Bf16, DeviceKind.Cuda) => typeof(TensorCoreTileProduct<CudaTensorCore, Bf16Format>),
+        (_, Precision.Tf32, _) => typeof(TensorCoreTileProduct<WarpTensorCore, Tf32Format>),
+        _ => typeof(TensorCoreTileProduct<WarpTensorCore, Bf16Format>),
+    };
+
     /// <summary>Number of groups of a full grid-stride launch (a few per multiprocessor on GPUs).</summary>
     public int GroupCount => Launches.GroupCount;
 
@@ -69,9 +93,9 @@ public sealed partial class Device : IDisposable
     public LaunchShape Launches => Kind switch
     {
         DeviceKind.Cpu when !GpuShaped => new(false, GroupSize, Accelerator.NumMultiprocessors, int.MaxValue, VectorTiles),
-        DeviceKind.Cpu => new(true, GroupSize, Accelerator.NumMultiprocessors * 8, LaunchShape.CudaSharedBytes, false),
+        DeviceKind.Cpu => new(true, GroupSize, Accelerator.NumMultiprocessors * 8, LaunchShape.CudaSharedBytes, false, Precision),
         DeviceKind.Cuda => new(true, GroupSize, Accelerator.NumMultiprocessors * 8,
-            Math.Min(LaunchShape.CudaSharedBytes, Accelerator.MaxSharedMemoryPerGroup), false),
+            Math.Min(LaunchShape.CudaSharedBytes, Accelerator.MaxSharedMemoryPerGroup), false, Precision),
         _ => new(true, GroupSize, Accelerator.NumMultiprocessors * 8, Accelerator.MaxSharedMemoryPerGroup, false),
     };
 
@@ -83,8 +107,8 @@ public sealed partial class Device : IDisposable
 
     /// <summary>A one-line description: kind, name, memory.</summary>
     public string Description => Kind == DeviceKind.Cpu
-        ? $"Cpu {Accelerator.Name} ({Accelerator.NumMultiprocessors} cores, {GroupSize} thread(s) per group{(VectorTiles ? ", vector tiles" : "")}{(GpuShaped ? ", GPU-shaped" : "")})"
-        : $"{Kind} {Accelerator.Name} ({Accelerator.MemorySize / (1 << 20)} MiB, {Accelerator.NumMultiprocessors} SMs)";
+        ? $"Cpu {Accelerator.Name} ({Accelerator.NumMultiprocessors} cores, {GroupSize} thread(s) per group{(VectorTiles ? ", vector tiles" : "")}{(GpuShaped ? $", GPU-shaped, {Precision.Name()}" : "")})"
+        : $"{Kind} {Accelerator.Name} ({Accelerator.MemorySize / (1 << 20)} MiB, {Accelerator.NumMultiprocessors} SMs, {Precision.Name()})";
 
     /// <summary>Bytes of device memory held by persistent tensors and the arena.</summary>
     public long AllocatedBytes => Interlocked.Read(ref persistentBytes);
@@ -103,8 +127,12 @@ public sealed partial class Device : IDisposable
     /// <param name="profiling">Enables ILGPU profiling markers (GPU-side timing for benchmarks).</param>
     /// <param name="cpuVectorTiles">On the CPU accelerator, multiply GEMM tiles with vector code where the processor
     /// has 256-bit vectors (see <see cref="VectorTiles"/>; false runs the GPUs' portable code, for tests).</param>
+    /// <param name="precision">Input format of the matrix products on CUDA (default TF32; the CPU computes FP32).
+    /// A tensor-core format is checked at creation against FP32 (<see cref="TensorCoreCheck"/>); on a mismatch the
+    /// device warns once (<paramref name="warn"/>, default standard error) and uses FP32.</param>
+    /// <param name="warn">Where the one warning of a failed tensor-core check goes.</param>
     public static Device Create(DeviceKind kind = DeviceKind.Auto, int cpuThreadsPerGroup = 1, int? cpuCores = null, bool profiling = false,
-        bool cpuVectorTiles = true)
+        bool cpuVectorTiles = true, Precision? precision = null, Action<string>? warn = null)
     {
         if (cpuThreadsPerGroup is < 1 or > 64 || (cpuThreadsPerGroup & (cpuThreadsPerGroup - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(cpuThreadsPerGroup), "must be a power of two in 1..64");
@@ -116,7 +144,9 @@ public sealed partial class Device : IDisposable
             {
                 case DeviceKind.Cuda:
                     var cuda = context.CreateCudaAccelerator(0);
-                    return new Device(context, cuda, DeviceKind.Cuda, 256);
+                    var device = new Device(context, cuda, DeviceKind.Cuda, 256, precision: precision ?? Precision.Tf32);
+                    device.CheckTensorCores(warn ?? (m => Console.Error.WriteLine(m)));
+                    return device;
                 case DeviceKind.OpenCL:
                     var cl = context.CreateCLAccelerator(0);
                     return new Device(context, cl, DeviceKind.OpenCL, Math.Min(256, cl.MaxNumThreadsPerGroup));
@@ -139,7 +169,7 @@ public sealed partial class Device : IDisposable
     /// emulated, and every launch planned exactly as on CUDA (64 x 64 tiles, <c>MicrotileProduct</c>, one neuron per
     /// thread, 48 KiB of shared memory, 8 groups per multiprocessor). Slow: every thread is an OS thread.
     /// </summary>
-    public static Device CreateGpuShaped(int groupSize = 256, int multiprocessors = 2)
+    public static Device CreateGpuShaped(int groupSize = 256, int multiprocessors = 2, Precision precision = Precision.Fp32)
     {
         if (groupSize < 32 || groupSize > 1024 || (groupSize & (groupSize - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(groupSize), "must be a power of two in 32..1024");
@@ -150,7 +180,8 @@ public sealed partial class Device : IDisposable
         });
         try
         {
-            return new Device(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel), DeviceKind.Cpu, groupSize, gpuShaped: true);
+            return new Device(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel), DeviceKind.Cpu, groupSize, gpuShaped: true,
+                precision: precision);
         }
         catch
         {

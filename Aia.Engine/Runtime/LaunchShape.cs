@@ -12,11 +12,16 @@ namespace Aia.Engine.Runtime;
 /// <param name="GroupCount">Groups of a full grid-stride launch.</param>
 /// <param name="SharedBytes">Dynamic shared memory one group may use, bytes (48 KiB on CUDA without an opt-in).</param>
 /// <param name="VectorTiles">GEMM tiles multiplied by <c>VectorTileProduct</c> (the CPU accelerator).</param>
-public readonly record struct LaunchShape(bool Gpu, int GroupSize, int GroupCount, int SharedBytes, bool VectorTiles)
+/// <param name="Precision">Input format of the GEMM tiles (tensor cores for TF32 and BF16).</param>
+public readonly record struct LaunchShape(bool Gpu, int GroupSize, int GroupCount, int SharedBytes, bool VectorTiles, Precision Precision = Precision.Fp32)
 {
+    /// <summary>Whether the tile product works on a tile parked in shared memory (vector tiles, tensor cores).</summary>
+    public bool WholeTile => VectorTiles || Precision != Precision.Fp32;
+
     /// <summary>Shared memory a CUDA kernel may use without cuFuncSetAttribute (which ILGPU 1.5.3 never calls), bytes.</summary>
     public const int CudaSharedBytes = 48 * 1024;
 
     /// <summary>A CUDA GPU with <paramref name="multiprocessors"/> SMs as the engine launches on it (groups of 256, 8 per SM).</summary>
-    public static LaunchShape Cuda(int multiprocessors) => new(true, 256, multiprocessors * 8, CudaSharedBytes, false);
+    public static LaunchShape Cuda(int multiprocessors, Precision precision = Precision.Fp32) =>
+        new(true, 256, multiprocessors * 8, CudaSharedBytes, false, precision);
 }

@@ -7,10 +7,12 @@ namespace Aia.Engine.Runtime;
 /// Step-scoped device memory. Everything a training step needs (activations, saved state, activation gradients,
 /// scratch) is allocated here. A block is freed at its last use (<see cref="Free"/>: the tape frees what a backward
 /// closure no longer needs, see <see cref="Autodiff.Tape"/>), so the step's peak is its largest working set; the rest
-/// goes at <see cref="Reset"/>. Placement is best fit over an address-ordered free list, so the same sequence of
-/// allocations and frees always gives the same layout. <see cref="Reset"/> replays the last step's sequence to find
-/// the one chunk it fits in and, when the step needed more, replaces the chunks by that one: from the second step on
-/// a step of the same shapes allocates no device memory at all. In <see cref="Planning"/> mode no device memory is
+/// goes at <see cref="Reset"/>. <see cref="Reset"/> turns the last step's sequence of allocations and frees into a
+/// layout (<see cref="ArenaLayout"/>: every block's offset, placed largest first around the blocks that live at the same
+/// time) and, when the step needed more, replaces the chunks by one of the layout's size; the next step of the same
+/// shapes takes the planned offsets, so from the second step on it allocates no device memory at all and its arena is
+/// close to its largest working set. Where a step departs from the layout (other shapes) the rest of it is placed best
+/// fit over an address-ordered free list; either way the same sequence always gives the same placement. In <see cref="Planning"/> mode no device memory is
 /// touched: views are placed in a virtual address space (for <c>--dry-run</c>, with kernel launches skipped).
 /// </summary>
 public sealed class MemoryArena : IDisposable
@@ -21,6 +23,8 @@ public sealed class MemoryArena : IDisposable
     private readonly Accelerator accelerator;
     private readonly List<Chunk> chunks = [];
     private readonly List<long> events = [];
+    private ArenaLayout? layout;
+    private bool followLayout;
     private readonly Stack<List<ArenaBlock>> scopes = new();
     private readonly long minimumChunkBytes;
     private MemoryBuffer1D<byte, Stride1D.Dense>? planningBuffer;
@@ -97,7 +101,7 @@ public sealed class MemoryArena : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         long size = AlignUp(Math.Max(1, bytes));
-        var (chunk, offset) = Place(size);
+        var (chunk, offset) = Place(size, sequence);
         usedBytes += size;
         PeakUsedBytes = Math.Max(PeakUsedBytes, usedBytes);
         var block = new ArenaBlock(this, chunk, offset, size, Generation, sequence++);
@@ -114,6 +118,26 @@ public sealed class MemoryArena : IDisposable
         usedBytes -= block.Bytes;
         chunks[block.Chunk].Release(block.Offset, block.Bytes);
         events.Add(-1 - block.Sequence);
+    }
+
+    /// <summary>
+    /// Hands the memory of <paramref name="block"/> to a new block, for a kernel that overwrites its input in place: the
+    /// old block counts as freed (its tensors may no longer be read; a rebuildable one is rebuilt elsewhere), the new one
+    /// continues its lifetime in the step's sequence, so a planned layout keeps the two in the same place.
+    /// </summary>
+    public ArenaBlock Transfer(ArenaBlock block)
+    {
+        if (block.Generation != Generation || block.IsFreed)
+            throw new InvalidOperationException("MemoryArena.Transfer: the block is freed or belongs to an earlier step.");
+        block.IsFreed = true;
+        return new ArenaBlock(this, block.Chunk, block.Offset, block.Bytes, Generation, block.Sequence);
+    }
+
+    /// <summary>Makes <paramref name="block"/> scratch of the innermost scope (freed with it), or leaves it to <see cref="Reset"/>.</summary>
+    public void Adopt(ArenaBlock block)
+    {
+        if (scopes.TryPeek(out var scope))
+            scope.Add(block);
     }
 
     /// <summary>Starts collecting raw <see cref="Allocate{T}"/> calls as scratch (a backward closure).</summary>
@@ -158,7 +182,14 @@ public sealed class MemoryArena : IDisposable
     /// </summary>
     public void Reset()
     {
-        PlannedBytes = Math.Max(PlannedBytes, Replay(events));
+        if (events.Count > 0)
+        {
+            var next = ArenaLayout.Plan(events);
+            if (layout is null || next.Bytes >= layout.Bytes || next.SameSequence(layout))
+                layout = next;
+            PlannedBytes = Math.Max(PlannedBytes, next.Bytes);
+        }
+        followLayout = layout is not null;
         LastStepPeakUsedBytes = PeakUsedBytes;
         events.Clear();
         scopes.Clear();
@@ -175,31 +206,11 @@ public sealed class MemoryArena : IDisposable
         Generation++;
     }
 
-    /// <summary>The end of the highest block when <paramref name="log"/> (sizes, and -1 - index for frees) is placed in one chunk.</summary>
-    private static long Replay(List<long> log)
+    private (int Chunk, long Offset) Place(long size, int index)
     {
-        var chunk = new Chunk(null, long.MaxValue / 2);
-        var placed = new List<(long Offset, long Size)>();
-        long high = 0;
-        foreach (long e in log)
-        {
-            if (e >= 0)
-            {
-                long offset = chunk.TryTake(e);
-                placed.Add((offset, e));
-                high = Math.Max(high, offset + e);
-            }
-            else
-            {
-                var (offset, size) = placed[(int)(-1 - e)];
-                chunk.Release(offset, size);
-            }
-        }
-        return high;
-    }
-
-    private (int Chunk, long Offset) Place(long size)
-    {
+        if (followLayout && chunks.Count > 0 && layout!.Offset(index, size) is long planned && chunks[0].TryTakeAt(planned, size))
+            return (0, planned);
+        followLayout = false;
         for (int i = 0; i < chunks.Count; i++)
         {
             long offset = chunks[i].TryTake(size);
@@ -271,6 +282,23 @@ public sealed class MemoryArena : IDisposable
         {
             free.Clear();
             free[0] = Bytes;
+        }
+
+        /// <summary>Takes [offset, offset + size) if it is free.</summary>
+        public bool TryTakeAt(long offset, long size)
+        {
+            int i = LowerBound(offset + 1) - 1;
+            if (i < 0)
+                return false;
+            long start = free.Keys[i], length = free.Values[i];
+            if (start + length < offset + size)
+                return false;
+            free.RemoveAt(i);
+            if (offset > start)
+                free[start] = offset - start;
+            if (start + length > offset + size)
+                free[offset + size] = start + length - offset - size;
+            return true;
         }
 
         /// <summary>The offset of the smallest free range that fits (lowest address on ties), or -1.</summary>

@@ -92,6 +92,20 @@ public sealed class Tensor : IDisposable
         return new(device, shape, b.View<float>(shape.Length), null, device.Arena.Generation, b);
     }
 
+    /// <summary>
+    /// A step tensor for an op's output written in place over <paramref name="input"/> (same element count) when the input
+    /// is transient, unpinned and rebuildable (the forward consumes it, a backward rebuilds it), else a new one.
+    /// </summary>
+    internal static Tensor OverOrEmpty(Tensor input, Shape shape)
+    {
+        if (input.block is { Transient: true, Pinned: false, IsFreed: false, Rematerialize: not null } b && shape.Length == input.Length)
+        {
+            var moved = input.Device.Arena.Transfer(b);
+            return new(input.Device, shape, moved.View<float>(shape.Length), null, input.Device.Arena.Generation, moved);
+        }
+        return Empty(input.Device, shape);
+    }
+
     /// <summary>A zero-filled step tensor from the arena.</summary>
     public static Tensor Zeros(Device device, Shape shape)
     {
@@ -107,13 +121,24 @@ public sealed class Tensor : IDisposable
     /// </summary>
     public ArrayView<float> ReadForBackward()
     {
+        var view = ReadForBackward(out var scratch);
+        if (scratch is not null)
+            Device.Arena.Adopt(scratch);
+        return view;
+    }
+
+    /// <summary>As <see cref="ReadForBackward()"/>, handing the rebuilt copy's block (or null) to the caller to free early.</summary>
+    public ArrayView<float> ReadForBackward(out ArenaBlock? scratch)
+    {
+        scratch = null;
         if (block is not { IsFreed: true })
             return View;
         if (block.Rematerialize is not { } rebuild)
             throw new InvalidOperationException($"Tensor {Name ?? Shape.ToString()} was freed after the forward and cannot be rebuilt.");
-        var scratch = Device.Arena.Allocate<float>(Length);
-        rebuild(scratch);
-        return scratch;
+        scratch = Device.Arena.AllocateBlock(Length * sizeof(float));
+        var copy = scratch.View<float>(Length);
+        rebuild(copy);
+        return copy;
     }
 
     /// <summary>Marks the data as read directly by a backward closure, so a transient block is kept (see <see cref="ArenaBlock"/>).</summary>

@@ -49,18 +49,45 @@ public sealed class Trainer : IDisposable
         data = splits ?? TrainingData.Open(c, (split, done, total) => this.observer.Evaluating($"preparing {split}", done, total));
         train = data.Train;
         if (c.ValidationFraction > 0)
-            (train, validation) = SubsetDataset.Split(data.Train, c.ValidationFraction, (ulong)c.Seed);
+            (train, validation) = SubsetDataset.Split(data.Train, c.ValidationFraction, (ulong)c.SplitSeed);
+        if (train.Count == 0 || validation is { Count: 0 })
+            throw new ArgumentException($"The training split of {data.Train.Count} samples leaves {train.Count} to train on and {validation?.Count ?? 0} to validate with at --val-fraction {c.ValidationFraction}.");
+        Augmentation = AugmentationOf(c);
         var frame = train.FrameShape; // [T, 2, H, W]
         Model = SpikingNetwork.Create(device, ModelSpec.Parse(c.Model), NeuronKinds.Parse(c.Neuron), NeuronOptionsOf(c),
             frame[1], frame[2], frame[3], train.Classes, c.Seed);
         loader = new DataLoader(train, c.BatchSize, (ulong)c.Seed, shuffle: true,
-            augment: c.Augment ? new AugmentOptions() : AugmentOptions.None, dropLast: train.Count >= c.BatchSize);
+            augment: Augmentation, dropLast: train.Count >= c.BatchSize);
         optimizer = CreateOptimizer(device, c, Model);
         long totalSteps = (long)c.Epochs * loader.BatchesPerEpoch;
         schedule = CreateSchedule(c, totalSteps).WithWarmup((long)c.WarmupEpochs * loader.BatchesPerEpoch);
         metrics = new MetricsLog(run.Root);
         lossSum = Tensor.Persistent(device, new Shape(1), "running loss");
         correct = device.Accelerator.Allocate1D<int>(1);
+    }
+
+    /// <summary>The augmentation of the training batches.</summary>
+    public AugmentOptions Augmentation { get; }
+
+    /// <summary>The samples trained on (the training split less the validation hold-out).</summary>
+    public FrameDataset TrainSplit => train;
+
+    /// <summary>The validation hold-out that selects the best checkpoint, or null (<c>--val-fraction 0</c>).</summary>
+    public FrameDataset? ValidationSplit => validation;
+
+    /// <summary>
+    /// The augmentation a config asks for: none when <see cref="TrainingConfig.Augment"/> is off, else the named
+    /// policy, or the dataset's default (flip-roll, or roll for digits and gestures, none for emulated sets).
+    /// <c>nda</c> drops the flip on datasets whose default does not flip.
+    /// </summary>
+    public static AugmentOptions AugmentationOf(TrainingConfig c)
+    {
+        if (!c.Augment) return AugmentOptions.None;
+        var info = Data.Datasets.DatasetCatalog.TryFind(c.Dataset);
+        string name = c.Augmentation ?? info?.Augmentation ?? "flip-roll";
+        if (name.Trim().StartsWith("nda", StringComparison.OrdinalIgnoreCase) && !name.Trim().StartsWith("nda-", StringComparison.OrdinalIgnoreCase) && info is { Flips: false })
+            name = "nda-noflip" + name.Trim()[3..];
+        return AugmentOptions.Policy(name);
     }
 
     /// <summary>The network being trained.</summary>
@@ -90,6 +117,7 @@ public sealed class Trainer : IDisposable
         log.Information("Run {Run}: {Model} with {Neuron} neurons, {Parameters:N0} parameters, {Train} training and {Test} test samples of {Shape}, on {Device}",
             run.Root, trainer.Model.Spec.Name, config.Neuron, trainer.Model.ParameterCount(), trainer.train.Count, trainer.data.Test.Count,
             string.Join("x", trainer.train.FrameShape), device.Description);
+        trainer.LogSetup();
         LogSkipped(log, trainer.data);
         return trainer;
     }
@@ -126,7 +154,25 @@ public sealed class Trainer : IDisposable
             if (module is Nn.Dropout dropout) dropout.Step = saved.DropoutSteps.GetValueOrDefault(name);
         trainer.metrics.TruncateAfter(saved.Epoch);
         log.Information("Resumed {Run} after epoch {Epoch}, batch {Batch} (step {Step})", run.Root, saved.Epoch, saved.BatchInEpoch, saved.Step);
+        trainer.LogSetup();
         return trainer;
+    }
+
+    /// <summary>Prints the recipe, the split, the selection rule and the augmentation: what a reader of the log needs to trust its numbers.</summary>
+    private void LogSetup()
+    {
+        var c = state.Config;
+        if (c.Recipe is { } recipe)
+            log.Information("Recipe {Recipe}: {Settings}", recipe, Recipes.Describe(c));
+        var info = Data.Datasets.DatasetCatalog.TryFind(c.Dataset);
+        log.Information("Split: {Split}; {Train} train, {Validation} validation, {Test} test samples",
+            info is null ? "as given" : info.OfficialSplit ? info.SplitDescription : $"{info.SplitDescription}; this run: {c.SplitRule} (split seed {c.SplitSeed})",
+            train.Count, validation?.Count ?? 0, data.Test.Count);
+        log.Information(validation is null
+            ? "Selection: none (--val-fraction 0): 'best' is the last epoch; the test split is reported, never selects"
+            : "Selection: best checkpoint by accuracy on a stratified {Fraction:P0} validation hold-out of the training split (split seed {Seed}); the test split is reported, never selects",
+            c.ValidationFraction, c.SplitSeed);
+        log.Information("Augmentation: {Augmentation}", Augmentation.Describe());
     }
 
     /// <summary>
@@ -171,9 +217,13 @@ public sealed class Trainer : IDisposable
             var labels = device.Arena.Upload(batch.Targets);                                   // [N]
             var logits = Model.Forward(x);                                                     // [T, N, K]
             var prediction = Time.MeanOverTime(logits);                                       // [N, K]
-            var loss = c.Loss == "tet"
-                ? Losses.CrossEntropyPerStep(logits, labels, (float)c.LabelSmoothing)
-                : Losses.CrossEntropy(prediction, labels, (float)c.LabelSmoothing);
+            var loss = Loss(c, logits, prediction, labels);
+            if (batch.MixWeight < 1f)
+            {
+                // CutMix: lambda CE(own labels) + (1 - lambda) CE(labels of the pasted box)
+                var mixed = Loss(c, logits, prediction, device.Arena.Upload(batch.MixTargets));
+                loss = Elementwise.Add(Elementwise.Scale(loss, batch.MixWeight), Elementwise.Scale(mixed, 1f - batch.MixWeight));
+            }
             optimizer.ZeroGrad();
             device.Tape.Backward(loss);
             optimizer.LearningRate = schedule.At(state.Step);
@@ -215,6 +265,11 @@ public sealed class Trainer : IDisposable
         };
     }
 
+    private static Tensor Loss(TrainingConfig c, Tensor logits, Tensor prediction, ArrayView<int> labels) =>
+        c.Loss == "tet"
+            ? Losses.CrossEntropyPerStep(logits, labels, (float)c.LabelSmoothing)
+            : Losses.CrossEntropy(prediction, labels, (float)c.LabelSmoothing);
+
     private EpochMetrics FinishEpoch(int epoch, EpochTotals totals)
     {
         var c = state.Config;
@@ -252,8 +307,9 @@ public sealed class Trainer : IDisposable
         };
         metrics.Append(row);
 
-        double selection = val?.Accuracy ?? test.Accuracy;
-        bool best = double.IsNaN(state.BestAccuracy) || selection > state.BestAccuracy;
+        // The test split never selects: the validation hold-out does, or without one the last epoch is kept.
+        double selection = val?.Accuracy ?? double.NaN;
+        bool best = val is null || double.IsNaN(state.BestAccuracy) || selection > state.BestAccuracy;
         state = state with
         {
             Epoch = epoch, BatchInEpoch = 0, Partial = null,
@@ -263,8 +319,8 @@ public sealed class Trainer : IDisposable
         if (best)
             SaveCheckpoint(run.Best, state);
         log.Information(
-            "Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P2} | {Split} loss {Loss:F4} acc {Acc:P2} | {Rate:F1} samples/s, {StepMs:F1} ms/step, lr {Lr:G3}, peak {Mem:F0} MiB{Best}",
-            epoch, c.Epochs, row.TrainLoss, row.TrainAccuracy, val is null ? "test" : "val", val?.Loss ?? test.Loss, selection,
+            "Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P2} | val acc {Val} | test loss {Loss:F4} acc {Acc:P2} | {Rate:F1} samples/s, {StepMs:F1} ms/step, lr {Lr:G3}, peak {Mem:F0} MiB{Best}",
+            epoch, c.Epochs, row.TrainLoss, row.TrainAccuracy, val is null ? "-" : val.Accuracy.ToString("P2", System.Globalization.CultureInfo.InvariantCulture), test.Loss, test.Accuracy,
             row.SamplesPerSecond, row.StepMs, row.LearningRate, row.PeakMemoryMiB, best ? " (best)" : "");
         DrawPlots(row, test);
         return row;

@@ -31,8 +31,12 @@ public sealed record TrainingConfig
     public bool DetachReset { get; init; }
     /// <summary>Time steps (frames) per sample.</summary>
     public int TimeSteps { get; init; } = 6;
-    /// <summary>Frame height and width after resizing (0: the dataset's default).</summary>
+    /// <summary>Frame height (and width, unless <see cref="Width"/> is set) after resizing (0: the dataset's default).</summary>
     public int Size { get; init; }
+    /// <summary>Frame width after resizing when it differs from the height (0: <see cref="Size"/>, a square).</summary>
+    public int Width { get; init; }
+    /// <summary>Frames at the sensor's own resolution (N-CARS 100x120, DVS Gesture 128x128, ...): no resizing.</summary>
+    public bool NativeSize { get; init; }
     /// <summary>Samples per batch.</summary>
     public int BatchSize { get; init; } = 32;
     /// <summary>Epochs to train.</summary>
@@ -55,12 +59,24 @@ public sealed record TrainingConfig
     public string Loss { get; init; } = "mean";
     /// <summary>Clip gradients to this global norm (0: off).</summary>
     public double ClipNorm { get; init; }
-    /// <summary>Fraction of the training split held out for validation (0: none; model selection then uses test).</summary>
-    public double ValidationFraction { get; init; }
+    /// <summary>
+    /// Fraction of the training split held out for validation (stratified, seeded by <see cref="SplitSeed"/>), on
+    /// which the best checkpoint is selected. 0: no hold-out, and the last epoch is kept as "best" (the test split
+    /// is reported but never selects).
+    /// </summary>
+    public double ValidationFraction { get; init; } = 0.1;
+    /// <summary>How datasets without an official split are split (CIFAR10-DVS, N-Caltech101): seeded (9:1 per class) or tebn.</summary>
+    public string SplitRule { get; init; } = "seeded";
+    /// <summary>Seed of the dataset split and of the validation hold-out (the same for every training seed, so runs pair up).</summary>
+    public int SplitSeed { get; init; } = 1;
     /// <summary>Use at most this many samples per class in each split (0: all).</summary>
     public int LimitPerClass { get; init; }
-    /// <summary>Random flips and translations during training.</summary>
+    /// <summary>Whether training augments at all (false: no augmentation whatever <see cref="Augmentation"/> says).</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>Augmentation policy (see <c>AugmentOptions.Policies</c>: none, flip-roll, roll, nda); null: the dataset's default.</summary>
+    public string? Augmentation { get; init; }
+    /// <summary>A named recipe whose settings the others start from (tet), or null.</summary>
+    public string? Recipe { get; init; }
     /// <summary>Seed of initialisation, shuffling, augmentation and dropout.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>auto, cuda, opencl or cpu.</summary>

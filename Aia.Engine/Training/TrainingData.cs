@@ -16,7 +16,10 @@ public sealed record TrainingData(FrameDataset Train, FrameDataset Test, IDispos
         {
             Frames = c.TimeSteps,
             Height = c.Size > 0 ? c.Size : null,
-            Width = c.Size > 0 ? c.Size : null,
+            Width = c.Width > 0 ? c.Width : c.Size > 0 ? c.Size : null,
+            NativeSize = c.NativeSize,
+            SplitRule = c.SplitRule,
+            SplitSeed = c.SplitSeed,
             Limit = c.LimitPerClass,
             Progress = progress,
             CacheDirectory = c.Cache,

@@ -22,14 +22,15 @@ namespace Aia.Engine.Verification;
 public sealed record NeuronCase(NeuronKind Kind, Shape Shape, NeuronOptions Options, float[] Input, float[] Upstream, float[] Parameter)
 {
     /// <summary>
-    /// Seeded inputs: x uniform in [-0.5, 1.5), g in [-1, 1), w in [-1, 1), beta in [0.5, 1.5). Quantized: x on
-    /// multiples of 1/64, beta of 1/8, w = 0 (decay 0.5), so with decays 0.5 or 1 every potential is exact in
+    /// Seeded inputs: x uniform in [-0.5, 1.5) ([-1, 3) for PLIF), g in [-1, 1), w in [-1, 1), beta in [0.5, 1.5). Quantized: x on
+    /// multiples of 1/64, beta of 1/8, w = 0 (PLIF: k = 1/tau = 0.5, decay 0.5), so with decays 0.5 or 1 every potential is exact in
     /// float whatever the device's rounding and contraction, and spikes must match bit for bit.
     /// </summary>
     public static NeuronCase Random(NeuronKind kind, Shape shape, NeuronOptions options, ulong seed, bool quantized = false)
     {
         var rng = new Rng(seed);
-        var x = RandomData.Uniform(rng, shape.Length, -0.5f, 1.5f);
+        // PLIF scales its input by 1/tau (about 1/2): twice the range gives it as many spikes as the others
+        var x = RandomData.Uniform(rng, shape.Length, kind == NeuronKind.Plif ? -1f : -0.5f, kind == NeuronKind.Plif ? 3f : 1.5f);
         var g = RandomData.Uniform(rng, shape.Length);
         float[] parameter = kind switch
         {
@@ -48,12 +49,20 @@ public sealed record NeuronCase(NeuronKind Kind, Shape Shape, NeuronOptions Opti
     /// <summary>How the references see the input.</summary>
     public NeuronLayout Layout => NeuronLayout.Of(Shape);
 
-    /// <summary>The leak in float, as the kernels compute it.</summary>
+    /// <summary>The leak in float, as the kernels compute it (PLIF: 1 - k, k = 1/tau = sigmoid(w)).</summary>
     public float Decay => Kind switch
     {
         NeuronKind.If => 1f,
-        NeuronKind.Plif => Surrogate.Logistic(Parameter[0]),
+        NeuronKind.Plif => 1f - Surrogate.Logistic(Parameter[0]),
         _ => Options.Decay,
+    };
+
+    /// <summary>The input scale per channel: beta for cached AIA, k = sigmoid(w) for PLIF (Fang's x / tau), else none.</summary>
+    private float[] Scales => Kind switch
+    {
+        NeuronKind.CachedAia => Parameter,
+        NeuronKind.Plif => Enumerable.Repeat(Surrogate.Logistic(Parameter[0]), Layout.Channels).ToArray(),
+        _ => [],
     };
 
     /// <summary>A new layer of <see cref="Kind"/> on <paramref name="device"/> holding <see cref="Parameter"/>.</summary>
@@ -94,19 +103,21 @@ public sealed record NeuronCase(NeuronKind Kind, Shape Shape, NeuronOptions Opti
 
     /// <summary>The float forward pass, operation for operation as the kernels run it.</summary>
     public (float[] Spikes, float[] Potentials) ReferenceForward() =>
-        NeuronReference.Forward<float>(Input, Layout, Decay, Options, Kind == NeuronKind.CachedAia ? Parameter : []);
+        NeuronReference.Forward<float>(Input, Layout, Decay, Options, Scales);
 
     /// <summary>The hand-written BPTT in double, from the float forward's potentials.</summary>
     public NeuronGradients ReferenceBackward()
     {
         var (_, u) = ReferenceForward();
-        return NeuronReference.Backward(Kind, Upstream, u, Input, Parameter, Layout, Decay, Options);
+        // PLIF's BPTT is cached AIA's with the scalar scale k: dx = k du, and the sums of du x and du[t+1] kept[t]
+        return NeuronReference.Backward(Kind == NeuronKind.Plif ? NeuronKind.CachedAia : Kind, Upstream, u, Input, Scales, Layout, Decay, Options);
     }
 
     /// <summary>The parameter gradient the reference BPTT implies: dL/dw for PLIF, dL/dbeta for cached AIA.</summary>
     public double[] ReferenceParameterGradient(NeuronGradients gradients) => Kind switch
     {
-        NeuronKind.Plif => [gradients.Decay * Decay * (1.0 - Decay)],
+        // dL/dk = sum du (x - kept[t-1]) = sum du x - sum du[t+1] kept[t]; dk/dw = k (1 - k)
+        NeuronKind.Plif => [(gradients.Beta.Sum() - gradients.Decay) * Decay * (1.0 - Decay)],
         NeuronKind.CachedAia => gradients.Beta,
         _ => [],
     };
@@ -132,8 +143,12 @@ public sealed record NeuronCase(NeuronKind Kind, Shape Shape, NeuronOptions Opti
 
     private (double[] Spikes, double[] Potentials) Forward(double[] x, double[] parameter, double[] reset)
     {
-        double decay = Kind == NeuronKind.Plif ? 1 / (1 + Math.Exp(-parameter[0])) : Decay;
-        return NeuronReference.Forward<double>(x, Layout, decay, Options, Kind == NeuronKind.CachedAia ? parameter : [], reset);
+        if (Kind == NeuronKind.Plif)
+        {
+            double k = 1 / (1 + Math.Exp(-parameter[0]));
+            return NeuronReference.Forward<double>(x, Layout, 1 - k, Options, Enumerable.Repeat(k, Layout.Channels).ToArray(), reset);
+        }
+        return NeuronReference.Forward<double>(x, Layout, Decay, Options, Kind == NeuronKind.CachedAia ? parameter : [], reset);
     }
 
     private double Loss(double[] spikes)

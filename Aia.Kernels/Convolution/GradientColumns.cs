@@ -31,7 +31,14 @@ public readonly struct GradientColumns : IGemmOperand
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < columns; jq += walk.ColumnStep)
         {
             int n = start + 4 * jq;
-            PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
+            var at = new PlanePosition(n, g.Height, g.Width);
+            var o0 = Origin(n, at);
+            at.Next();
+            var o1 = Origin(n + 1, at);
+            at.Next();
+            var o2 = Origin(n + 2, at);
+            at.Next();
+            var o3 = Origin(n + 3, at);
             var tap = new TapCursor(k0 + walk.Row, g, g.OutPlane);
             // Stride 1 and four positions of one input row: each tap reads four neighbouring output gradients.
             bool run = PixelOrigin.Run(o0, o3, g.Stride);
@@ -45,15 +52,11 @@ public readonly struct GradientColumns : IGemmOperand
         }
     }
 
-    /// <summary>The image and padded position (ih + p, iw + p) of input position n.</summary>
+    /// <summary>The image and padded position (ih + p, iw + p) of input position n, at (b, ih, iw) <paramref name="at"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private PixelOrigin Origin(int n)
-    {
-        if (n >= g.Batch * g.InPlane)
-            return PixelOrigin.Outside;
-        int b = n / g.InPlane, p = n - b * g.InPlane, ih = p / g.Width, iw = p - ih * g.Width;
-        return new PixelOrigin(b * g.OutChannels * g.OutPlane, ih + g.Padding, iw + g.Padding);
-    }
+    private PixelOrigin Origin(int n, PlanePosition at) => n >= g.Batch * g.InPlane
+        ? PixelOrigin.Outside
+        : new PixelOrigin(at.Image * g.OutChannels * g.OutPlane, at.Row + g.Padding, at.Column + g.Padding);
 
     /// <summary>dy at the output position that tap (kh, kw) of channel plane <paramref name="plane"/> connects to, or zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -31,7 +31,14 @@ public readonly struct InputColumns : IGemmOperand
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < columns; jq += walk.ColumnStep)
         {
             int n = start + 4 * jq;
-            PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
+            var at = new PlanePosition(n, g.OutHeight, g.OutWidth);
+            var o0 = Origin(n, at);
+            at.Next();
+            var o1 = Origin(n + 1, at);
+            at.Next();
+            var o2 = Origin(n + 2, at);
+            at.Next();
+            var o3 = Origin(n + 3, at);
             var tap = new TapCursor(k0 + walk.Row, g, g.InPlane);
             // Stride 1 and four positions of one output row: the taps read four neighbouring pixels.
             bool run = PixelOrigin.Run(o0, o3, g.Stride);
@@ -49,13 +56,9 @@ public readonly struct InputColumns : IGemmOperand
         }
     }
 
-    /// <summary>The image, top row and left column of the receptive field of output position n.</summary>
+    /// <summary>The image, top row and left column of the receptive field of output position n, at (b, oh, ow) <paramref name="at"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private PixelOrigin Origin(int n)
-    {
-        if (n >= g.Batch * g.OutPlane)
-            return PixelOrigin.Outside;
-        int b = n / g.OutPlane, p = n - b * g.OutPlane, oh = p / g.OutWidth, ow = p - oh * g.OutWidth;
-        return new PixelOrigin(b * g.InChannels * g.InPlane, oh * g.Stride - g.Padding, ow * g.Stride - g.Padding);
-    }
+    private PixelOrigin Origin(int n, PlanePosition at) => n >= g.Batch * g.OutPlane
+        ? PixelOrigin.Outside
+        : new PixelOrigin(at.Image * g.InChannels * g.InPlane, at.Row * g.Stride - g.Padding, at.Column * g.Stride - g.Padding);
 }

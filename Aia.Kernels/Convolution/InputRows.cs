@@ -33,7 +33,14 @@ public readonly struct InputRows : IGemmOperand
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.Patch; jq += walk.ColumnStep)
         {
             int n = start + 4 * jq;
-            PixelOrigin o0 = Origin(n), o1 = Origin(n + 1), o2 = Origin(n + 2), o3 = Origin(n + 3);
+            var at = new PlanePosition(n, g.KernelHeight, g.KernelWidth);
+            var o0 = Origin(n, at);
+            at.Next();
+            var o1 = Origin(n + 1, at);
+            at.Next();
+            var o2 = Origin(n + 2, at);
+            at.Next();
+            var o3 = Origin(n + 3, at);
             int k = k0 + walk.Row, b = k / outPlane, p = k - b * outPlane, oh = p / outWidth, ow = p - oh * outWidth;
             int image = b * imageStride;
             for (int kk = walk.Row; kk < count;)
@@ -82,13 +89,9 @@ public readonly struct InputRows : IGemmOperand
         return (uint)row < (uint)g.Height && column >= 0 && column + 3 < g.Width;
     }
 
-    /// <summary>The channel plane and tap offset (relative to an output position) of weight position n = (ci, kh, kw).</summary>
+    /// <summary>The channel plane and tap offset (relative to an output position) of weight position n = (ci, kh, kw) <paramref name="at"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private PixelOrigin Origin(int n)
-    {
-        if (n >= g.Patch)
-            return PixelOrigin.Outside;
-        int ci = n / g.Taps, tap = n - ci * g.Taps, kh = tap / g.KernelWidth, kw = tap - kh * g.KernelWidth;
-        return new PixelOrigin(ci * g.InPlane, kh - g.Padding, kw - g.Padding);
-    }
+    private PixelOrigin Origin(int n, PlanePosition at) => n >= g.Patch
+        ? PixelOrigin.Outside
+        : new PixelOrigin(at.Image * g.InPlane, at.Row - g.Padding, at.Column - g.Padding);
 }

@@ -45,6 +45,34 @@ public static class CachedAiaKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="Backward"/> for input currents that are a batch norm's output x = (c - mean) * invStd * gamma + shift
+    /// (<see cref="InputAffine"/>), read from the convolution output <paramref name="c"/> instead of a copy of x: each item
+    /// first reruns the forward to get u[t] into <paramref name="dx"/> (spikes and potentials share it, u written last), then
+    /// runs the backward over it, overwriting u[k] with dx[k] (no accumulation). The same arithmetic in the same order
+    /// as the forward, the batch norm and <see cref="Backward"/>: dx and the partials are theirs bit for bit.
+    /// <paramref name="pSave"/> has <see cref="NeuronParameters.SavePotential"/> set.
+    /// </summary>
+    public static void BackwardFromNormalized(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, ArrayView<float> beta,
+        ArrayView<float> dx, ArrayView<float> partials, int chunks, NeuronParameters pSave)
+    {
+        var state = NeuronDynamics.AllocateState();
+        var shared = GroupReduce.Allocate();
+        int groups = Grid.DimX, items = pSave.Channels * chunks;
+        for (int item = Grid.IdxX; item < items; item += groups)
+        {
+            var slice = ChannelSlice.Of(item, chunks, pSave.Channels, pSave.Spatial, pSave.Positions);
+            var affine = InputAffine.Of(bn.Mean, bn.InvStd, bn.Gamma, bn.Shift, slice.Channel);
+            float scale = beta[slice.Channel];
+            NeuronDynamics.Forward(slice, state, c, affine, scale, pSave.Decay, dx, dx, pSave);
+            Group.Barrier();
+            var sums = NeuronDynamics.Backward(slice, state, NeuronDynamics.CachedAia, g, dx, c, affine, scale, pSave.Decay, dx, 0, pSave);
+            float sum = GroupReduce.Sum(shared, sums.Input);
+            if (Group.IdxX == 0)
+                partials[item] = sum;
+        }
+    }
+
     /// <summary>dbeta[c] (+)= sum over k of partials[c * chunks + k], in order of k.</summary>
     public static void BetaGradient(ArrayView<float> partials, ArrayView<float> dbeta, int chunks, int accumulate)
     {

@@ -54,15 +54,22 @@ public static class NeuronDynamics
     /// <summary>
     /// Runs the neurons of <paramref name="slice"/> through all time steps with input current scale * x[t]. Writes o
     /// and, when <see cref="NeuronParameters.SavePotential"/> is set, u[t] before the reset. Every thread of the
-    /// group calls it.
+    /// group calls it. <paramref name="o"/> and <paramref name="u"/> may be one view: each u[k] is written after o[k]
+    /// by the same thread, so it holds u (the backward's recomputation of u relies on this).
     /// </summary>
     public static void Forward(ChannelSlice slice, ArrayView<float> state, ArrayView<float> x, float scale, float decay,
+        ArrayView<float> o, ArrayView<float> u, NeuronParameters p) =>
+        Forward(slice, state, x, default, scale, decay, o, u, p);
+
+    /// <summary>As <see cref="Forward(ChannelSlice, ArrayView{float}, ArrayView{float}, float, float, ArrayView{float}, ArrayView{float}, NeuronParameters)"/>
+    /// with the input current read through <paramref name="affine"/>.</summary>
+    public static void Forward(ChannelSlice slice, ArrayView<float> state, ArrayView<float> x, InputAffine affine, float scale, float decay,
         ArrayView<float> o, ArrayView<float> u, NeuronParameters p)
     {
         if (UsesQuads(p))
-            ForwardQuads(slice, state.Cast<Float4>(), x.Cast<Float4>(), scale, decay, o.Cast<Float4>(), u.Cast<Float4>(), p);
+            ForwardQuads(slice, state.Cast<Float4>(), x.Cast<Float4>(), affine, scale, decay, o.Cast<Float4>(), u.Cast<Float4>(), p);
         else
-            ForwardScalars(slice, state, x, scale, decay, o, u, p);
+            ForwardScalars(slice, state, x, affine, scale, decay, o, u, p);
     }
 
     /// <summary>
@@ -72,10 +79,17 @@ public static class NeuronDynamics
     /// </summary>
     public static NeuronGradientSums Backward(ChannelSlice slice, ArrayView<float> state, int variant, ArrayView<float> g,
         ArrayView<float> u, ArrayView<float> x, float scale, float decay, ArrayView<float> dx, int accumulate, NeuronParameters p) =>
+        Backward(slice, state, variant, g, u, x, default, scale, decay, dx, accumulate, p);
+
+    /// <summary>As <see cref="Backward(ChannelSlice, ArrayView{float}, int, ArrayView{float}, ArrayView{float}, ArrayView{float}, float, float, ArrayView{float}, int, NeuronParameters)"/>
+    /// with the input current read through <paramref name="affine"/>. u and dx may be one view (without accumulation):
+    /// each dx[k] is written after u[k], g[k] and x[k] are read, by the same thread.</summary>
+    public static NeuronGradientSums Backward(ChannelSlice slice, ArrayView<float> state, int variant, ArrayView<float> g,
+        ArrayView<float> u, ArrayView<float> x, InputAffine affine, float scale, float decay, ArrayView<float> dx, int accumulate, NeuronParameters p) =>
         UsesQuads(p)
-            ? BackwardQuads(slice, state.Cast<Float4>(), variant, g.Cast<Float4>(), u.Cast<Float4>(), x.Cast<Float4>(), scale, decay,
+            ? BackwardQuads(slice, state.Cast<Float4>(), variant, g.Cast<Float4>(), u.Cast<Float4>(), x.Cast<Float4>(), affine, scale, decay,
                 dx.Cast<Float4>(), accumulate, p)
-            : BackwardScalars(slice, state, variant, g, u, x, scale, decay, dx, accumulate, p);
+            : BackwardScalars(slice, state, variant, g, u, x, affine, scale, decay, dx, accumulate, p);
 
     /// <summary>Units per tile for groups of <paramref name="threads"/>: threads * lanes, the state at most MaxTile floats.</summary>
     private static int Tile(int threads, int lanes, int width) => threads * IntrinsicMath.Clamp(lanes, 1, MaxTile / (width * threads));
@@ -83,7 +97,7 @@ public static class NeuronDynamics
     /// <summary>Quads need a whole quad of state per thread (groups of at most MaxTile / 4 threads).</summary>
     private static bool UsesQuads(NeuronParameters p) => p.Quads != 0 && 4 * Group.DimX <= MaxTile;
 
-    private static void ForwardScalars(ChannelSlice slice, ArrayView<float> state, ArrayView<float> x, float scale, float decay,
+    private static void ForwardScalars(ChannelSlice slice, ArrayView<float> state, ArrayView<float> x, InputAffine affine, float scale, float decay,
         ArrayView<float> o, ArrayView<float> u, NeuronParameters p)
     {
         int thread = Group.IdxX, threads = Group.DimX;
@@ -98,7 +112,7 @@ public static class NeuronDynamics
                 for (int q = first + thread; q < end; q += threads, cursor.Next())
                 {
                     int k = offset + cursor.Index, s = q - first;
-                    var n = ForwardStep.Of(t == 0 ? 0f : state[s], x[k], scale, decay, p);
+                    var n = ForwardStep.Of(t == 0 ? 0f : state[s], affine.Apply(x[k]), scale, decay, p);
                     o[k] = n.Spike;
                     if (save != 0)
                         u[k] = n.Potential;
@@ -109,7 +123,7 @@ public static class NeuronDynamics
     }
 
     /// <summary>As <see cref="ForwardScalars"/> over quads: the slice starts on a quad, and S and the neurons are multiples of 4.</summary>
-    private static void ForwardQuads(ChannelSlice slice, ArrayView<Float4> state, ArrayView<Float4> x, float scale, float decay,
+    private static void ForwardQuads(ChannelSlice slice, ArrayView<Float4> state, ArrayView<Float4> x, InputAffine affine, float scale, float decay,
         ArrayView<Float4> o, ArrayView<Float4> u, NeuronParameters p)
     {
         int thread = Group.IdxX, threads = Group.DimX;
@@ -125,7 +139,7 @@ public static class NeuronDynamics
                 {
                     int k = offset + (cursor.Index >> 2), s = (q - first) >> 2;
                     var kept = t == 0 ? default : state[s];
-                    var input = x[k];
+                    var input = affine.Apply(x[k]);
                     var a = ForwardStep.Of(kept.X, input.X, scale, decay, p);
                     var b = ForwardStep.Of(kept.Y, input.Y, scale, decay, p);
                     var c = ForwardStep.Of(kept.Z, input.Z, scale, decay, p);
@@ -140,7 +154,7 @@ public static class NeuronDynamics
     }
 
     private static NeuronGradientSums BackwardScalars(ChannelSlice slice, ArrayView<float> state, int variant, ArrayView<float> g,
-        ArrayView<float> u, ArrayView<float> x, float scale, float decay, ArrayView<float> dx, int accumulate, NeuronParameters p)
+        ArrayView<float> u, ArrayView<float> x, InputAffine affine, float scale, float decay, ArrayView<float> dx, int accumulate, NeuronParameters p)
     {
         int thread = Group.IdxX, threads = Group.DimX;
         int tile = Tile(threads, p.Lanes, 1), m = p.Neurons, steps = p.Steps;
@@ -155,7 +169,7 @@ public static class NeuronDynamics
                 for (int q = first + thread; q < end; q += threads, cursor.Next())
                 {
                     int k = offset + cursor.Index, s = q - first;
-                    var n = BackwardStep.Of(t == steps - 1 ? 0f : state[s], u[k], g[k], variant != Lif ? x[k] : 0f, variant, scale, decay, p);
+                    var n = BackwardStep.Of(t == steps - 1 ? 0f : state[s], u[k], g[k], variant != Lif ? affine.Apply(x[k]) : 0f, variant, scale, decay, p);
                     dx[k] = accumulate != 0 ? dx[k] + n.InputGradient : n.InputGradient;
                     state[s] = n.PotentialGradient;
                     inputSum += n.InputTerm;
@@ -168,7 +182,7 @@ public static class NeuronDynamics
 
     /// <summary>As <see cref="BackwardScalars"/> over quads (see <see cref="ForwardQuads"/>); sums in component order.</summary>
     private static NeuronGradientSums BackwardQuads(ChannelSlice slice, ArrayView<Float4> state, int variant, ArrayView<Float4> g,
-        ArrayView<Float4> u, ArrayView<Float4> x, float scale, float decay, ArrayView<Float4> dx, int accumulate, NeuronParameters p)
+        ArrayView<Float4> u, ArrayView<Float4> x, InputAffine affine, float scale, float decay, ArrayView<Float4> dx, int accumulate, NeuronParameters p)
     {
         int thread = Group.IdxX, threads = Group.DimX;
         int tile = 4 * Tile(threads, p.Lanes, 4), m = p.Neurons / 4, steps = p.Steps;
@@ -186,7 +200,7 @@ public static class NeuronDynamics
                     var next = t == steps - 1 ? default : state[s];
                     var potential = u[k];
                     var upstream = g[k];
-                    var input = variant != Lif ? x[k] : default;
+                    var input = variant != Lif ? affine.Apply(x[k]) : default;
                     var a = BackwardStep.Of(next.X, potential.X, upstream.X, input.X, variant, scale, decay, p);
                     var b = BackwardStep.Of(next.Y, potential.Y, upstream.Y, input.Y, variant, scale, decay, p);
                     var c = BackwardStep.Of(next.Z, potential.Z, upstream.Z, input.Z, variant, scale, decay, p);

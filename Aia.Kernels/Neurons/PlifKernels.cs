@@ -3,45 +3,51 @@ using ILGPU;
 namespace Aia.Kernels.Neurons;
 
 /// <summary>
-/// Fused multi-step PLIF (Fang et al. 2021 in the form of Eq. 1): LIF whose decay lambda = sigmoid(w) is one
-/// learnable scalar per layer, read from the device. dL/dw = lambda (1 - lambda) sum over all neurons and t of
-/// du[t] u[t-1] (1 - o[t-1]): the backward writes one partial per work item (chunks of the layer's neurons, see
-/// <see cref="LifKernels.Layer"/>) and <see cref="DecayGradient"/> combines them in a fixed order.
+/// Fused multi-step PLIF exactly as Fang et al. (ICCV 2021) and SpikingJelly's <c>ParametricLIFNode</c> define it
+/// (decay_input, v_reset = 0, hard reset): H[t] = V[t-1] + (X[t] - V[t-1]) / tau with 1/tau = k = sigmoid(w), one
+/// learnable scalar w per layer read from the device, initialised to -ln(tau0 - 1) so that tau starts at tau0;
+/// S[t] = H(H[t] - Vth), V[t] = H[t] (1 - S[t]). In the engine's form u[t] = decay kept[t-1] + scale x[t] (Eq. 1)
+/// that is decay = 1 - k and scale = k, so dx[t] = k du[t] and
+/// dL/dk = sum over all neurons and t of du[t] (x[t] - kept[t-1]), dL/dw = k (1 - k) dL/dk. The backward writes
+/// one partial of dL/dk per work item (chunks of the layer's neurons, see <see cref="LifKernels.Layer"/>) and
+/// <see cref="DecayGradient"/> combines them in a fixed order. w means what it means in SpikingJelly checkpoints.
 /// </summary>
 public static class PlifKernels
 {
-    /// <summary>o = LIF(x) with decay sigmoid(w[0]); u saved when p.SavePotential is set.</summary>
+    /// <summary>o = PLIF(x) with k = sigmoid(w[0]): u[t] = (1 - k) kept[t-1] + k x[t]; u saved when p.SavePotential is set.</summary>
     public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
     {
         var state = NeuronDynamics.AllocateState();
-        float decay = Surrogate.Logistic(w[0]);
+        float k = Surrogate.Logistic(w[0]);
         int groups = Grid.DimX;
         for (int item = Grid.IdxX; item < chunks; item += groups)
-            NeuronDynamics.Forward(LifKernels.Layer(item, chunks, p), state, x, 1f, decay, o, u, p);
+            NeuronDynamics.Forward(LifKernels.Layer(item, chunks, p), state, x, k, 1f - k, o, u, p);
     }
 
     /// <summary>
-    /// BPTT: dx (+)= du for every neuron, and partials[item] = sum over the item's neurons of du[t+1] u[t] (1 - o[t])
-    /// for <paramref name="chunks"/> items covering the layer. Launch with groups of the device's group size.
+    /// BPTT: dx (+)= k du for every neuron, and partials[item] = the sum over the item's neurons and t of
+    /// du[t] x[t] - du[t+1] kept[t] (= du[t] (x[t] - kept[t-1]) summed), for <paramref name="chunks"/> items
+    /// covering the layer. Runs the cached-AIA variant of <see cref="NeuronDynamics"/>, the one whose input
+    /// gradient is scale du and which also sums du x. Launch with groups of the device's group size.
     /// </summary>
-    public static void Backward(ArrayView<float> g, ArrayView<float> u, ArrayView<float> w, ArrayView<float> dx,
+    public static void Backward(ArrayView<float> g, ArrayView<float> u, ArrayView<float> x, ArrayView<float> w, ArrayView<float> dx,
         ArrayView<float> partials, int chunks, int accumulate, NeuronParameters p)
     {
         var state = NeuronDynamics.AllocateState();
         var shared = GroupReduce.Allocate();
-        float decay = Surrogate.Logistic(w[0]);
+        float k = Surrogate.Logistic(w[0]);
         int groups = Grid.DimX;
         for (int item = Grid.IdxX; item < chunks; item += groups)
         {
-            var sums = NeuronDynamics.Backward(LifKernels.Layer(item, chunks, p), state, NeuronDynamics.Lif, g, u, default, 1f, decay,
+            var sums = NeuronDynamics.Backward(LifKernels.Layer(item, chunks, p), state, NeuronDynamics.CachedAia, g, u, x, k, 1f - k,
                 dx, accumulate, p);
-            float sum = GroupReduce.Sum(shared, sums.Decay);
+            float sum = GroupReduce.Sum(shared, sums.Input - sums.Decay);
             if (Group.IdxX == 0)
                 partials[item] = sum;
         }
     }
 
-    /// <summary>One group: dw[0] (+)= lambda (1 - lambda) * sum(partials), lambda = sigmoid(w[0]).</summary>
+    /// <summary>One group: dw[0] (+)= k (1 - k) * sum(partials), k = sigmoid(w[0]) = 1/tau.</summary>
     public static void DecayGradient(ArrayView<float> partials, ArrayView<float> w, ArrayView<float> dw, int accumulate)
     {
         float sum = 0f;
@@ -50,8 +56,8 @@ public static class PlifKernels
         sum = GroupReduce.Sum(sum);
         if (Group.IdxX == 0)
         {
-            float decay = Surrogate.Logistic(w[0]);
-            float grad = sum * decay * (1f - decay);
+            float k = Surrogate.Logistic(w[0]);
+            float grad = sum * k * (1f - k);
             dw[0] = accumulate != 0 ? dw[0] + grad : grad;
         }
     }

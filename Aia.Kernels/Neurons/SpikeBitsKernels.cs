@@ -23,6 +23,32 @@ public static class SpikeBitsKernels
         }
     }
 
+    /// <summary>
+    /// y[o] = the mean over the window of output o of the spikes in <paramref name="bits"/>: the same values as
+    /// <see cref="PoolingKernels.AvgForward"/> of the unpacked spikes bit for bit (sums of 0s and 1s are exact in
+    /// any order), without the unpacked copy.
+    /// </summary>
+    public static void AvgPool(ArrayView<uint> bits, ArrayView<float> y, PoolGeometry g)
+    {
+        float inverseArea = 1f / (g.KernelH * g.KernelW);
+        int step = GridStride.Step;
+        for (int o = GridStride.Start; o < g.OutputLength; o += step)
+        {
+            var (plane, origin) = g.Window(o);
+            int row = plane * g.InH * g.InW + origin;
+            float s = 0f;
+            for (int kh = 0; kh < g.KernelH; kh++, row += g.InW)
+            {
+                for (int kw = 0; kw < g.KernelW; kw++)
+                {
+                    int e = row + kw;
+                    s += (float)((bits[e >> 5] >> (e & 31)) & 1u);
+                }
+            }
+            y[o] = s * inverseArea;
+        }
+    }
+
     /// <summary>o[e] = bit e of <paramref name="bits"/> as 0f or 1f, e &lt; n.</summary>
     public static void Unpack(ArrayView<uint> bits, ArrayView<float> o, int n)
     {

@@ -90,4 +90,69 @@ public sealed class AugmentTests
             for (int j = x - 1; j <= x + 1; j++) a[i * n + j] = 1;
         return a;
     }
+
+    [Test]
+    public void CutMixPastesOneBoxFromAnotherSampleIntoEveryFrameAndWeighsTheLabelsByArea()
+    {
+        const int n = 5, t = 3;
+        // sample k holds the value 100 k + 1 everywhere, so every cell tells which sample it came from
+        var frames = Enumerable.Range(0, n).SelectMany(k => Enumerable.Repeat(100f * k + 1, t * 2 * H * W)).ToArray();
+        var data = new ArrayFrameDataset(frames, [0, 1, 2, 3, 4], [t, 2, H, W], ["a", "b", "c", "d", "e"]);
+        var options = AugmentOptions.None with { CutMixProbability = 1 };
+        var loader = new DataLoader(data, n, 7, shuffle: false, augment: options);
+        int mixedBatches = 0;
+        for (int epoch = 1; epoch <= 6; epoch++)
+        {
+            var batch = loader.Epoch(epoch).Single();
+            if (batch.MixWeight == 1f) continue; // a box clipped to nothing
+            mixedBatches++;
+            var x = batch.Frames.ToArray();
+            bool[]? pasted = null;
+            int shift = -1;
+            for (int k = 0; k < n; k++)
+            {
+                int from = -1;
+                for (int c = 0; c < t * 2; c++)
+                {
+                    var here = new bool[H * W];
+                    for (int p = 0; p < H * W; p++)
+                    {
+                        float v = x[((c / 2 * n + k) * 2 + c % 2) * H * W + p];
+                        if (v == 100f * k + 1) continue;
+                        here[p] = true;
+                        int source = (int)(v - 1) / 100;
+                        from = from < 0 ? source : from;
+                        Assert.That(source, Is.EqualTo(from), "one partner per sample");
+                    }
+                    pasted ??= here;
+                    Assert.That(here, Is.EqualTo(pasted), "the same box in every frame, polarity and sample");
+                }
+                int s = (k - from + n) % n;
+                shift = shift < 0 ? s : shift;
+                Assert.That(s, Is.EqualTo(shift), "partners are the batch rolled by one shift");
+                Assert.That(batch.MixLabels[k], Is.EqualTo(from));
+            }
+            // the box is a rectangle, and lambda is one minus its area fraction
+            var cells = Enumerable.Range(0, H * W).Where(p => pasted![p]).ToArray();
+            int rows = cells.Select(p => p / W).Distinct().Count(), cols = cells.Select(p => p % W).Distinct().Count();
+            Assert.That(cells.Length, Is.EqualTo(rows * cols));
+            Assert.That(batch.MixWeight, Is.EqualTo(1f - (float)cells.Length / (H * W)).Within(1e-6));
+            var again = loader.Epoch(epoch).Single();
+            Assert.That(again.Frames.ToArray(), Is.EqualTo(x), "deterministic");
+        }
+        Assert.That(mixedBatches, Is.GreaterThan(2));
+    }
+
+    [Test]
+    public void PoliciesAreNamedAndDescribed()
+    {
+        Assert.That(AugmentOptions.Policy("flip-roll").Describe(), Is.EqualTo("flip-roll: horizontal flip p 0.5, roll up to 5 px in x and y"));
+        Assert.That(AugmentOptions.Policy("roll").Flip, Is.False);
+        Assert.That(AugmentOptions.Policy("none").Describe(), Does.Contain("no augmentation"));
+        Assert.That(AugmentOptions.Policy("nda").Describe(), Does.Contain("rotation").And.Contain("shear").And.Contain("CutMix"));
+        Assert.Throws<ArgumentException>(() => AugmentOptions.Policy("mirror"));
+        Assert.That(AugmentOptions.Policy("roll:2").Describe(), Is.EqualTo("roll:2: roll up to 2 px in x and y"));
+        Assert.That(AugmentOptions.Policy("flip-roll:3").Flip, Is.True);
+        Assert.Throws<ArgumentException>(() => AugmentOptions.Policy("roll:x"));
+    }
 }

@@ -28,12 +28,12 @@ public sealed class DatasetTests
     private static byte[] Atis(int seed, int max) => EventFiles.Atis(Events(seed, max).Select(e => (Ev?)e));
 
     [Test]
-    public void Cifar10DvsSplitsNineToOnePerClassInFileNumberOrder()
+    public void Cifar10DvsOrderedRuleSplitsNineToOnePerClassInFileNumberOrder()
     {
         foreach (var (c, files) in new[] { ("airplane", 10), ("bird", 10), ("cat", 12) })
             for (int i = 0; i < files; i++)
                 EventFiles.Write(root, $"{c}/cifar10_{c}_{i}.aedat", EventFiles.AerDat2(Events(i, 128)));
-        var corpus = DatasetCatalog.Scan("cifar10-dvs", root);
+        var corpus = DatasetCatalog.Scan("cifar10-dvs", root, new DatasetOptions { SplitRule = "ordered" });
         Assert.That(corpus.ClassNames, Is.EqualTo(new[] { "airplane", "bird", "cat" }));
         Assert.That((corpus.Train.Count, corpus.Test.Count), Is.EqualTo((9 + 9 + 10, 1 + 1 + 2)));
         Assert.That(corpus.Test.Select(s => Path.GetFileName(s.Source)),
@@ -41,11 +41,91 @@ public sealed class DatasetTests
             "natural order: file 10 comes after file 9");
         Assert.That(corpus.Train.Count(s => s.Label == 2), Is.EqualTo(10));
 
-        using var splits = DatasetCatalog.Open("cifar10-dvs", root, Options());
+        using var splits = DatasetCatalog.Open("cifar10-dvs", root, Options() with { SplitRule = "ordered" });
         Assert.That((splits.Train.Count, splits.Test.Count), Is.EqualTo((28, 4)));
         Assert.That(splits.Train.FrameShape, Is.EqualTo(new[] { 2, 2, 16, 16 }));
         Assert.That(splits.Test.Get(0).Frames.Sum(), Is.GreaterThan(0));
         Assert.That(File.Exists(Path.Combine(cache, "cifar10-dvs-train.frames")), Is.True);
+    }
+
+    [Test]
+    public void Cifar10DvsDefaultSplitIsSeededNineToOnePerClass()
+    {
+        foreach (var c in new[] { "airplane", "bird" })
+            for (int i = 0; i < 20; i++)
+                EventFiles.Write(root, $"{c}/cifar10_{c}_{i}.aedat", EventFiles.AerDat2(Events(i, 128)));
+        string[] Test(int seed) => DatasetCatalog.Scan("cifar10-dvs", root, new DatasetOptions { SplitSeed = seed }).Test.Select(s => Path.GetFileName(s.Source)).ToArray();
+        var corpus = DatasetCatalog.Scan("cifar10-dvs", root);
+        Assert.That(corpus.Test.Count(s => s.Label == 0), Is.EqualTo(2));
+        Assert.That(corpus.Test.Count(s => s.Label == 1), Is.EqualTo(2));
+        Assert.That(corpus.Train.Select(s => s.Source).Intersect(corpus.Test.Select(s => s.Source)), Is.Empty);
+        Assert.That(corpus.Train.Count + corpus.Test.Count, Is.EqualTo(40));
+        Assert.That(Test(1), Is.EqualTo(Test(1)), "the same seed gives the same split");
+        Assert.That(Test(1), Is.Not.EqualTo(Test(2)), "another seed another split");
+        Assert.That(Test(1), Is.Not.EqualTo(new[] { "cifar10_airplane_18.aedat", "cifar10_airplane_19.aedat", "cifar10_bird_18.aedat", "cifar10_bird_19.aedat" }),
+            "not the ordered split");
+        Assert.That(corpus.Settings.Single(s => s.Key == "split.rule").Value, Does.Contain("seeded").And.Contain("seed 1"));
+    }
+
+    [Test]
+    public void Cifar10DvsTebnRuleTakesTheFirstHundredPerClassAsTest()
+    {
+        for (int i = 0; i < 110; i++)
+            EventFiles.Write(root, $"cat/cifar10_cat_{i}.aedat", EventFiles.AerDat2(Events(i, 128)));
+        var corpus = DatasetCatalog.Scan("CIFAR10DVS", root, new DatasetOptions { SplitRule = "tebn" });
+        Assert.That(corpus.Test.Select(s => Path.GetFileName(s.Source)), Is.EqualTo(Enumerable.Range(0, 100).Select(i => $"cifar10_cat_{i}.aedat")));
+        Assert.That(corpus.Train.Select(s => Path.GetFileName(s.Source)), Is.EqualTo(Enumerable.Range(100, 10).Select(i => $"cifar10_cat_{i}.aedat")));
+        Assert.Throws<ArgumentException>(() => DatasetCatalog.Scan("cifar10-dvs", root, new DatasetOptions { SplitRule = "random" }));
+    }
+
+    [Test]
+    public void IdxFilesReadPlainAndGzipped()
+    {
+        byte[] plain = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, .. Enumerable.Range(1, 12).Select(i => (byte)i)];
+        var packed = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gz.Write(plain);
+        foreach (var bytes in new[] { plain, packed.ToArray() })
+        {
+            var (dims, data) = IdxFile.Read(new MemoryStream(bytes), "test-images");
+            Assert.That(dims, Is.EqualTo(new[] { 2, 2, 3 }));
+            Assert.That(data, Is.EqualTo(Enumerable.Range(1, 12).Select(i => (byte)i)));
+        }
+    }
+
+    [TestCase("NMNIST", "n-mnist")]
+    [TestCase("nmnist", "n-mnist")]
+    [TestCase("NCARS", "n-cars")]
+    [TestCase("ncars", "n-cars")]
+    [TestCase("CIFAR10DVS", "cifar10-dvs")]
+    [TestCase("cifar10dvs", "cifar10-dvs")]
+    [TestCase("NCALTECH101", "n-caltech101")]
+    [TestCase("DVSGesture", "dvs-gesture")]
+    [TestCase("dvs128_gesture", "dvs-gesture")]
+    [TestCase("N-MNIST", "n-mnist")]
+    public void TonicSpellingsFindTheDataset(string spelling, string name) =>
+        Assert.That(DatasetCatalog.Find(spelling).Name, Is.EqualTo(name));
+
+    [Test]
+    public void UnknownDatasetNamesAreRejected() =>
+        Assert.That(Assert.Throws<ArgumentException>(() => DatasetCatalog.Find("imagenet-dvs"))!.Message, Does.Contain("n-mnist"));
+
+    [TestCase("cifar10-dvs", "flip-roll", true, 5)]
+    [TestCase("n-caltech101", "flip-roll", true, 5)]
+    [TestCase("n-cars", "flip-roll", true, 5)]
+    [TestCase("n-mnist", "roll:2", false, 2)]
+    [TestCase("dvs-gesture", "roll", false, 5)]
+    [TestCase("fashion-mnist-dvs", "none", false, 0)]
+    public void EachDatasetHasItsAugmentation(string dataset, string policy, bool flips, int shift)
+    {
+        var chosen = Aia.Engine.Training.Trainer.AugmentationOf(new Aia.Engine.Training.TrainingConfig { Dataset = dataset });
+        Assert.That(chosen.Name, Is.EqualTo(policy));
+        Assert.That(chosen.Flip, Is.EqualTo(flips), "digits and gestures are never mirrored");
+        Assert.That(chosen.MaxShift, Is.EqualTo(shift));
+        var nda = Aia.Engine.Training.Trainer.AugmentationOf(new Aia.Engine.Training.TrainingConfig { Dataset = dataset, Augmentation = "nda" });
+        Assert.That(nda.Flip, Is.EqualTo(flips), "NDA flips only where the dataset's default does");
+        Assert.That(nda.CutMixProbability, Is.GreaterThan(0));
+        Assert.That(Aia.Engine.Training.Trainer.AugmentationOf(new Aia.Engine.Training.TrainingConfig { Dataset = dataset, Augment = false }).Enabled, Is.False);
     }
 
     [Test]

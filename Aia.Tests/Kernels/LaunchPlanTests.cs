@@ -12,7 +12,8 @@ namespace Aia.Tests.Kernels;
 /// <summary>
 /// The GEMM launches the engine plans for CUDA (no GPU needed: plans are made from a <see cref="LaunchShape"/>),
 /// walked for every preset, every dataset's classes and default size, and every batch size up to 128: each must
-/// fit the 48 KiB of shared memory a kernel gets without an opt-in, and the products that cannot split must not.
+/// fit the 48 KiB of shared memory a kernel gets without an opt-in (FP32 microtiles and the tensor cores' parked
+/// tiles), and the products that cannot split must not.
 /// </summary>
 public sealed class LaunchPlanTests
 {
@@ -40,13 +41,14 @@ public sealed class LaunchPlanTests
                 {
                     if (size % (1 << spec.Pools) != 0)
                         continue;  // the network refuses this size
-                    foreach (int sms in Multiprocessors)
+                    foreach (var (sms, precision) in Multiprocessors.SelectMany(m => new[] { (m, Precision.Fp32), (m, Precision.Tf32) }))
                     {
-                        var s = LaunchShape.Cuda(sms);
+                        // TF32 and BF16 plan alike: tiles parked in shared memory for the tensor cores.
+                        var s = LaunchShape.Cuda(sms, precision);
                         foreach (int steps in new[] { info.Frames, 10 }.Distinct())
                         {
                             for (int batch = 1; batch <= 128; batch++)
-                                walked += Walk(s, spec, steps * batch, size, Classes[info.Name], $"{preset} {info.Name} {size}x{size} T {steps} batch {batch}, {sms} SMs");
+                                walked += Walk(s, spec, steps * batch, size, Classes[info.Name], $"{preset} {info.Name} {size}x{size} T {steps} batch {batch}, {sms} SMs, {precision}");
                         }
                     }
                 }

@@ -30,7 +30,7 @@ public sealed class PtxasTests
 
     private static Context Ctx => context ??= Context.Create(b => b.Math(MathMode.Fast32BitOnly).Optimize(OptimizationLevel.O1).EnableAlgorithms());
 
-    public static IEnumerable<TestCaseData> AllKernels() => KernelCompilationTests.AllKernels();
+    public static IEnumerable<TestCaseData> AllKernels() => KernelCompilationTests.CudaKernels();
 
     [OneTimeTearDown]
     public void WriteTable()
@@ -50,14 +50,15 @@ public sealed class PtxasTests
             Assert.Ignore(reason);
         using var backend = new PTXBackend(Ctx, new CudaCapabilityContext(CudaArchitecture.SM_80), CudaArchitecture.SM_80, CudaInstructionSet.ISA_78, null);
         var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(kernel), default);
-        string name = kernel.DeclaringType!.Name + "." + kernel.Name;
+        string name = KernelCompilationTests.Name(kernel);
         var reports = new[] { "sm_80", "sm_90" }.AsParallel().AsOrdered().Select(a => Ptxas.Assemble(ptxas, compiled.PTXAssembly, a)).ToArray();
         foreach (var (r, arch) in reports.Zip(new[] { "sm_80", "sm_90" }))
         {
             Assert.That(r.ExitCode, Is.Zero, $"{name} does not assemble for {arch}:\n{r.Output}");
             Assert.That(r.HasUsage, Is.True, $"no usage report for {name} ({arch}):\n{r.Output}");
             Assert.That(r.SpillBytes, Is.Zero, $"{name} spills registers on {arch}:\n{r.Output}");
-            Assert.That(r.StackBytes + r.LocalBytes, Is.Zero, $"{name} uses local memory on {arch}:\n{r.Output}");
+            Assert.That(r.StackBytes + r.LocalBytes, Is.LessThanOrEqualTo(8 * KernelCompilationTests.TensorCoreSlots(kernel)),
+                $"{name} uses local memory on {arch} (tensor-core kernels: at most the two 8-byte CudaAsm output slots):\n{r.Output}");
             Assert.That(r.SharedBytes + DynamicShared(kernel), Is.LessThanOrEqualTo(SharedLimit),
                 $"{name}: {r.SharedBytes} B static + {DynamicShared(kernel)} B dynamic shared memory on {arch}");
         }
@@ -71,19 +72,19 @@ public sealed class PtxasTests
     private static int DynamicShared(MethodInfo kernel) => kernel.IsGenericMethod ? SharedLimit : 0;
 
     /// <summary>Dynamic shared memory of a full 64 x 64 GEMM tile with chunks of 32 (the occupancy column), bytes.</summary>
-    private static int TypicalGemmShared => 4 * new Aia.Kernels.Gemm.GemmTiling(4096, 4096, 4096, 64, 64, 32).SharedFloats(256, false);
+    private static int TypicalGemmShared(string name) => 4 * new Aia.Kernels.Gemm.GemmTiling(4096, 4096, 4096, 64, 64, 32).SharedFloats(256, name.Contains('<', StringComparison.Ordinal));
 
     private static string Table()
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| kernel | registers sm_80 | registers sm_90 | static shared B | groups of 256 per SM (sm_80 / sm_90) | occupancy sm_80 / sm_90 |");
-        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine("| kernel | registers sm_80 | registers sm_90 | stack B | static shared B | groups of 256 per SM (sm_80 / sm_90) | occupancy sm_80 / sm_90 |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, (a, h, generic)) in Reports.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            int dynamicShared = generic ? TypicalGemmShared : 0;
+            int dynamicShared = generic ? TypicalGemmShared(name) : 0;
             int ga = Groups(a.Registers, a.SharedBytes + dynamicShared, 164 * 1024), gh = Groups(h.Registers, h.SharedBytes + dynamicShared, 228 * 1024);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| `{name}` | {a.Registers} | {h.Registers} | {a.SharedBytes} | {ga} / {gh} | {ga * 8 * 100 / 64} % / {gh * 8 * 100 / 64} % |");
+                $"| `{name}` | {a.Registers} | {h.Registers} | {a.StackBytes} | {a.SharedBytes} | {ga} / {gh} | {ga * 8 * 100 / 64} % / {gh * 8 * 100 / 64} % |");
         }
         return sb.ToString();
     }

@@ -85,12 +85,13 @@ public sealed class NeuronForwardTests
     }
 
     [Test]
-    public void PlifStartsWithDecayOneOverTau()
+    public void PlifStartsWithInverseTauOneOverTau0()
     {
         var two = new PlifNeuron(D);
         var three = new PlifNeuron(D, initialTau: 3f);
-        Assert.That(two.ReadDecay(), Is.EqualTo(0.5f).Within(1e-7));
-        Assert.That(three.ReadDecay(), Is.EqualTo(1f / 3f).Within(1e-7));
+        Assert.That(two.ReadInverseTau(), Is.EqualTo(0.5f).Within(1e-7));
+        Assert.That(three.ReadInverseTau(), Is.EqualTo(1f / 3f).Within(1e-7));
+        Assert.That(three.W.ToArray()[0], Is.EqualTo(-MathF.Log(2f)).Within(1e-7), "w = -ln(tau0 - 1), SpikingJelly's init");
         Assert.That(two.NamedParameters().Select(p => p.Name), Is.EqualTo(new[] { "w" }));
         two.W.Dispose();
         three.W.Dispose();

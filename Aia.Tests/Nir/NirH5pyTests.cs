@@ -126,15 +126,24 @@ public sealed class NirH5pyTests
                 case "LIF":
                 {
                     var n = (SpikingNeuron)layers[i - 1];
-                    double lambda = n is PlifNeuron p ? p.ReadDecay() : n.Options.Decay;
-                    Assert.That(lambda, Is.LessThan(1), what);
-                    Assert.That(Unique(fields, "tau"), Is.EqualTo(new[] { (float)(1e-4 / (1 - lambda)) }), what + " tau = dt / (1 - lambda)");
-                    Assert.That(Unique(fields, "r"), Is.EqualTo(new[] { (float)(1 / (1 - lambda)) }), what + " r = 1 / (1 - lambda)");
+                    if (n is PlifNeuron p)
+                    {
+                        // Fang's form u += (x - u) / tau: dt/tau = 1/tau = sigmoid(w) and no input gain, so r = 1.
+                        double k = p.ReadInverseTau();
+                        Assert.That(Unique(fields, "tau"), Is.EqualTo(new[] { (float)(1e-4 / k) }), what + " tau = dt / sigmoid(w)");
+                        Assert.That(Unique(fields, "r"), Is.EqualTo(new[] { 1f }), what + " r = 1");
+                    }
+                    else
+                    {
+                        double lambda = n.Options.Decay;
+                        Assert.That(lambda, Is.LessThan(1), what);
+                        Assert.That(Unique(fields, "tau"), Is.EqualTo(new[] { (float)(1e-4 / (1 - lambda)) }), what + " tau = dt / (1 - lambda)");
+                        Assert.That(Unique(fields, "r"), Is.EqualTo(new[] { (float)(1 / (1 - lambda)) }), what + " r = 1 / (1 - lambda)");
+                        Assert.That(lambda, Is.EqualTo(NirModels.Options(neuron).Decay), what);
+                    }
                     Assert.That(Unique(fields, "v_leak"), Is.EqualTo(new[] { 0f }), what);
                     Assert.That(Unique(fields, "v_reset"), Is.EqualTo(new[] { 0f }), what);
                     Assert.That(Unique(fields, "v_threshold"), Is.EqualTo(new[] { n.Options.Threshold }), what + " v_threshold = Vth");
-                    if (neuron != "plif")
-                        Assert.That(lambda, Is.EqualTo(NirModels.Options(neuron).Decay), what);
                     break;
                 }
                 case "IF":

@@ -12,7 +12,14 @@ internal static class NirModels
     public const int Size = 16, Classes = 10;
 
     public static NeuronOptions Options(string neuron) =>
-        neuron == "lif" ? new NeuronOptions { Decay = 0.6f, Threshold = 0.8f } : new NeuronOptions();
+        neuron switch
+        {
+            "lif" => new NeuronOptions { Decay = 0.6f, Threshold = 0.8f },
+            // Fang's PLIF settles at its input (u += (x - u) / tau), not at x / (1 - lambda): a lower threshold keeps
+            // every layer of these random networks firing.
+            "plif" => new NeuronOptions { Threshold = 0.4f },
+            _ => new NeuronOptions(),
+        };
 
     /// <summary>A network of <paramref name="spec"/> with <paramref name="neuron"/> and its folded form.</summary>
     public static (SpikingNetwork Trained, SpikingNetwork Folded) Create(string spec, string neuron, int seed = 3)

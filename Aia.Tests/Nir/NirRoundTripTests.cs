@@ -71,8 +71,10 @@ public sealed class NirRoundTripTests
         Assert.That(lifs, Has.Count.EqualTo(plifs.Count));
         for (int i = 0; i < lifs.Count; i++)
         {
-            Assert.That(lifs[i].Options.Decay, Is.EqualTo(plifs[i].ReadDecay()).Within(1e-7), $"layer {i}: lambda = sigmoid(w) to float precision");
-            Assert.That(lifs[i].Options.Threshold, Is.EqualTo(plifs[i].Options.Threshold), $"layer {i}: Vth");
+            // u += (x - u) k with k = 1/tau = sigmoid(w) is u' = (1 - k) u' + x on u' = u / k, firing at Vth / k.
+            float k = plifs[i].ReadInverseTau();
+            Assert.That(lifs[i].Options.Decay, Is.EqualTo(1 - k).Within(1e-7), $"layer {i}: lambda = 1 - sigmoid(w) to float precision");
+            Assert.That(lifs[i].Options.Threshold, Is.EqualTo(plifs[i].Options.Threshold / k).Within(1e-6), $"layer {i}: Vth / sigmoid(w)");
         }
     }
     [Test]

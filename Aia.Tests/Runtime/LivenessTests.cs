@@ -49,7 +49,8 @@ public sealed class LivenessTests
     public void GradientsAreBitwiseTheSameWhetherActivationsAreFreedAndRebuiltOrKept(string neuron)
     {
         var (net, adam, x, labels) = Small(neuron);
-        // Through Sequential: spikes and BN outputs are freed after the forward and rebuilt in the backward.
+        // Through Sequential: spikes, pooled spikes and BN outputs are freed after the forward (spikes written over the BN
+        // outputs) and rebuilt in the backward (cached AIA reads its input through the BN map in the fused backward).
         var freed = Gradients(net, adam, x, labels, kept: false, out long freedPeak);
         // Layer by layer: nothing is released early, every backward reads the forward's own tensors.
         var kept = Gradients(net, adam, x, labels, kept: true, out long keptPeak);
@@ -108,7 +109,10 @@ public sealed class LivenessTests
         {
             var h = input;
             foreach (var (_, layer) in net.Features.Children())
+            {
                 h = layer.Forward(h);
+                h.PinForBackward(); // nothing freed, written over or rebuilt: every backward reads the forward's tensors
+            }
             logits = net.Classifier.Forward(Elementwise.Reshape(h, new Shape(h.Shape[0], h.Shape[1], (int)h.Shape.Product(2, h.Shape.Rank))));
         }
         else

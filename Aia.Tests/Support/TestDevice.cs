@@ -13,7 +13,7 @@ namespace Aia.Tests.Support;
 public sealed class TestDevice
 {
     private static readonly Dictionary<int, Device> Sized = [];
-    private static readonly Dictionary<int, Device> GpuShapedDevices = [];
+    private static readonly Dictionary<(int, Precision), Device> GpuShapedDevices = [];
     private static Device? device;
 
     /// <summary>The shared test device.</summary>
@@ -35,12 +35,12 @@ public sealed class TestDevice
     /// The CPU accelerator shaped like a GPU (<see cref="Device.CreateGpuShaped"/>: warps of 32, groups of
     /// <paramref name="groupSize"/>, 2 multiprocessors, every launch planned as on CUDA), created once; its arena reset.
     /// </summary>
-    public static Device GpuShaped(int groupSize)
+    public static Device GpuShaped(int groupSize, Precision precision = Precision.Fp32)
     {
         lock (GpuShapedDevices)
         {
-            if (!GpuShapedDevices.TryGetValue(groupSize, out var d))
-                GpuShapedDevices[groupSize] = d = Device.CreateGpuShaped(groupSize);
+            if (!GpuShapedDevices.TryGetValue((groupSize, precision), out var d))
+                GpuShapedDevices[(groupSize, precision)] = d = Device.CreateGpuShaped(groupSize, precision: precision);
             d.Arena.Reset();
             return d;
         }

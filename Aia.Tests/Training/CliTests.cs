@@ -33,6 +33,38 @@ public sealed class CliTests
         Assert.That(err, Does.Contain(named).And.Contain(value));
     }
 
+    [TestCase("--size", "12x", "--size")]
+    [TestCase("--augment", "mirror", "--augment")]
+    [TestCase("--split-rule", "random", "--split-rule")]
+    [TestCase("--recipe", "sota", "--recipe")]
+    public void BadNewOptionValuesNameTheOptionAndExit2(string option, string value, string named) =>
+        BadOptionValuesNameTheOptionAndExit2(option, value, named);
+
+    [Test]
+    public void RecipeTetSetsTetsSettingsAndExplicitOptionsOverrideIt()
+    {
+        var c = new Aia.Cli.Commands.TrainOptions { Dataset = "CIFAR10DVS", Recipe = "tet" }.ToConfig();
+        Assert.That((c.Dataset, c.Model, c.Size, c.TimeSteps, c.Surrogate, c.Loss, c.Augmentation, c.Optimizer, c.LearningRate, c.Schedule, c.Recipe),
+            Is.EqualTo(("cifar10-dvs", "vggsnn", 48, 10, "triangle", "tet", "flip-roll", "adam", 1e-3, "cosine", "tet")));
+        Assert.That(Aia.Engine.Training.Recipes.Describe(c), Does.Contain("48x48").And.Contain("triangle").And.Contain("loss tet").And.Contain("flip-roll"));
+        var o = new Aia.Cli.Commands.TrainOptions { Dataset = "cifar10-dvs", Recipe = "tet", Size = "64", TimeSteps = 16 }.ToConfig();
+        Assert.That((o.Size, o.TimeSteps, o.Model), Is.EqualTo((64, 16, "vggsnn")));
+    }
+
+    [Test]
+    public void DatasetDefaultsFollowTheDatasetAndSizesParse()
+    {
+        var n = new Aia.Cli.Commands.TrainOptions { Dataset = "nmnist" }.ToConfig();
+        Assert.That((n.Dataset, n.TimeSteps, n.Size, n.ValidationFraction, n.SplitRule), Is.EqualTo(("n-mnist", 6, 0, 0.1, "seeded")));
+        Assert.That((n.Epochs, n.LearningRate), Is.EqualTo((20, 2e-3)));
+        Assert.That(Aia.Engine.Training.Trainer.AugmentationOf(n).Flip, Is.False);
+        var r = new Aia.Cli.Commands.TrainOptions { Dataset = "ncars", Size = "100x120" }.ToConfig();
+        Assert.That((r.Size, r.Width, r.NativeSize), Is.EqualTo((100, 120, false)));
+        var native = new Aia.Cli.Commands.TrainOptions { Dataset = "dvsgesture", Size = "native" }.ToConfig();
+        Assert.That((native.Dataset, native.NativeSize), Is.EqualTo(("dvs-gesture", true)));
+        Assert.That(new Aia.Cli.Commands.TrainOptions { NoAugment = true }.ToConfig().Augment, Is.False);
+    }
+
     [Test]
     public void HelpListsTheVerbsAndExits0()
     {
@@ -124,6 +156,43 @@ public sealed class CliEndToEndTests
             Assert.That(compareOut, Does.Contain("| cached-aia |").And.Contain("| lif |"));
             foreach (var f in new[] { "compare.md", "spikes_per_layer.png", "weights.png", "weight_change.png" })
                 Assert.That(File.Exists(Path.Combine(report, f)), f);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void CompareStudyTrainsEachNeuronPerSeedReusesFinishedRunsAndReportsPairedDifferences()
+    {
+        var dir = Directory.CreateTempSubdirectory("aia-study-").FullName;
+        try
+        {
+            string[] common = ["compare", "--neurons", "lif,cached-aia", "--limit", "5", "--epochs", "1", "--model", "4,A", "-T", "2",
+                "--cache", Path.Combine(dir, "cache"), "--out", dir, "--study", "s", "--device", "cpu", "--quiet"];
+            var (code, output, err) = Support.Cli.Run([.. common, "--seeds", "2"]);
+            Assert.That(code, Is.Zero, err);
+            string study = Path.Combine(dir, "s");
+            foreach (var run in new[] { "lif-seed1", "cached-aia-seed1", "lif-seed2", "cached-aia-seed2" })
+                Assert.That(File.Exists(Path.Combine(study, run, "checkpoints", "last.json")), run);
+
+            // a third seed: the four finished runs are reused, two are trained
+            (code, output, err) = Support.Cli.Run([.. common, "--seeds", "3"]);
+            Assert.That(code, Is.Zero, err);
+            Assert.That(output.Split('\n').Count(l => l.Contains("reusing")), Is.EqualTo(4), output);
+            Assert.That(output, Does.Contain("training lif-seed3").And.Contain("training cached-aia-seed3"));
+            string md = File.ReadAllText(Path.Combine(study, "compare.md"));
+            Assert.That(md, Does.Contain("3 seeds (1, 2, 3)").And.Contain("| lif | 3 |").And.Contain("| cached-aia | 3 |"));
+            Assert.That(md, Does.Contain("Paired difference").And.Contain("| cached-aia | 3 |").And.Contain(" ± "));
+            Assert.That(md, Does.Match(@"\| cached-aia \| 3 \| [+-]\d+\.\d\d \| \[[+-]\d+\.\d\d, [+-]\d+\.\d\d\] \|"));
+            foreach (var f in new[] { "compare.md", "spikes_per_layer.png", "weights.png", "weight_change.png" })
+                Assert.That(File.Exists(Path.Combine(study, f)), f);
+
+            // the same study with other settings is refused, naming the run and the difference
+            (code, _, err) = Support.Cli.Run([.. common, "--seeds", "1", "--lr", "0.01"]);
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(err, Does.Contain("lif-seed1").And.Contain("LearningRate"));
         }
         finally
         {

@@ -37,6 +37,7 @@ public sealed class CommandLineTableTests
         yield return new TestCaseData(new[] { "--neuron", "--", "--lr", "NaN" }, "--neuron").SetName("a double dash where a value is due (the parser drops what follows)");
         yield return new TestCaseData(new[] { "--", "--lr", "NaN" }, "--lr").SetName("options after a double dash");
         yield return new TestCaseData(new[] { "--weight-decay", "NaN" }, "--weight-decay").SetName("NaN weight decay");
+        yield return new TestCaseData(new[] { "--precision", "fp16" }, "--precision").SetName("an unknown precision");
         yield return new TestCaseData(new[] { "--weight-decay", "-1" }, "--weight-decay").SetName("negative weight decay");
         yield return new TestCaseData(new[] { "--clip-norm", "-1" }, "--clip-norm").SetName("negative clip norm");
         yield return new TestCaseData(new[] { "--clip-norm", "NaN" }, "--clip-norm").SetName("NaN clip norm");

@@ -64,5 +64,6 @@ public static class SyntheticData
         Augment = false,
         LogInterval = 2,
         Seed = 3,
+        ValidationFraction = 0, // 48 samples: all train; selection tests set a hold-out
     };
 }

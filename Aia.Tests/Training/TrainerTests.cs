@@ -46,6 +46,81 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void TheTestSplitNeverSelectsTheBestCheckpoint()
+    {
+        // The same training split with two different test splits (the second with its labels scrambled): the
+        // validation hold-out selects, so the best checkpoints and epochs are identical bit for bit.
+        var config = SyntheticData.Config() with { ValidationFraction = 0.25, Epochs = 4 };
+        var real = NewRun("real-test");
+        var scrambled = NewRun("scrambled-test");
+        using (var trainer = Trainer.Start(D, config, real, Log, data: SyntheticData.Splits()))
+        {
+            Assert.That(trainer.ValidationSplit!.Count, Is.EqualTo(12), "a quarter of each class of the 48 training samples");
+            Assert.That(Enumerable.Range(0, 12).Select(trainer.ValidationSplit.Label).Distinct().Count(), Is.EqualTo(4), "stratified");
+            Assert.That(trainer.TrainSplit.Count, Is.EqualTo(36));
+            trainer.Train();
+        }
+        var test = SyntheticData.Dataset(6, 3, 12);
+        var wrong = new ArrayFrameSetWithLabels(test, i => (test.Label(i) + 1 + i % 3) % 4);
+        using (var trainer = Trainer.Start(D, config, scrambled, Log, data: new TrainingData(SyntheticData.Dataset(12, 3, 11), wrong)))
+            trainer.Train();
+        var (a, stateA) = Checkpoint.Load(real.Best);
+        var (b, stateB) = Checkpoint.Load(scrambled.Best);
+        Assert.That(stateB.BestEpoch, Is.EqualTo(stateA.BestEpoch));
+        foreach (var name in a.Keys)
+            Assert.That(b[name].Data, Is.EqualTo(a[name].Data), name);
+        var rows = MetricsLog.Load(Path.Combine(real.Root, "metrics.jsonl"));
+        var other = MetricsLog.Load(Path.Combine(scrambled.Root, "metrics.jsonl"));
+        Assert.That(rows.Select(r => r.TestAccuracy), Is.Not.EqualTo(other.Select(r => r.TestAccuracy)), "the test splits did differ");
+        int byValidation = rows.Select((r, i) => (r.ValAccuracy, i)).Aggregate((x, y) => y.ValAccuracy > x.ValAccuracy ? y : x).i + 1;
+        Assert.That(stateA.BestEpoch, Is.EqualTo(byValidation), "the first epoch with the highest validation accuracy");
+    }
+
+    [Test]
+    public void NdaWithCutMixTrainsAndResumesExactly()
+    {
+        var config = SyntheticData.Config() with { Augment = true, Augmentation = "nda", Epochs = 2 };
+        var whole = NewRun("nda-whole");
+        using (var trainer = Trainer.Start(D, config, whole, Log, data: SyntheticData.Splits()))
+        {
+            Assert.That(trainer.Augmentation.CutMixProbability, Is.GreaterThan(0));
+            trainer.Train();
+        }
+        var rows = MetricsLog.Load(Path.Combine(whole.Root, "metrics.jsonl"));
+        Assert.That(rows.All(r => double.IsFinite(r.TrainLoss)), Is.True);
+        var parts = NewRun("nda-parts");
+        using var cancel = new CancellationTokenSource();
+        using (var trainer = Trainer.Start(D, config, parts, Log, new StopAt(2, 4, cancel), SyntheticData.Splits()))
+            trainer.Train(cancel.Token);
+        using (var trainer = Trainer.Resume(D, parts, Log, data: SyntheticData.Splits()))
+            trainer.Train();
+        Assert.That(Checkpoint.Load(parts.Last).Tensors["classifier.weight"].Data, Is.EqualTo(Checkpoint.Load(whole.Last).Tensors["classifier.weight"].Data));
+    }
+
+    [Test]
+    public void WithoutAHoldOutTheLastEpochIsKept()
+    {
+        var run = NewRun("no-holdout");
+        using (var trainer = Trainer.Start(D, SyntheticData.Config() with { ValidationFraction = 0 }, run, Log, data: SyntheticData.Splits()))
+        {
+            Assert.That(trainer.ValidationSplit, Is.Null);
+            trainer.Train();
+        }
+        Assert.That(Checkpoint.Load(run.Best).State.BestEpoch, Is.EqualTo(3));
+        Assert.That(Checkpoint.Load(run.Best).Tensors["classifier.weight"].Data, Is.EqualTo(Checkpoint.Load(run.Last).Tensors["classifier.weight"].Data));
+    }
+
+    /// <summary>A dataset with the frames of another and labels from a function.</summary>
+    private sealed class ArrayFrameSetWithLabels(Aia.Engine.Data.FrameDataset source, Func<int, int> label) : Aia.Engine.Data.FrameDataset
+    {
+        public override int Count => source.Count;
+        public override IReadOnlyList<string> ClassNames => source.ClassNames;
+        public override int[] FrameShape => source.FrameShape;
+        public override int Label(int index) => label(index);
+        public override void CopyFrames(int index, Span<float> destination) => source.CopyFrames(index, destination);
+    }
+
+    [Test]
     public void ResumingAnInterruptedRunEqualsTheUninterruptedRun()
     {
         var whole = NewRun("whole");

@@ -2,22 +2,26 @@ using Aia.Benchmarks;
 using Aia.Engine.Runtime;
 
 // Kernel microbenchmarks: dotnet run --project benchmarks/Aia.Benchmarks -c Release -- [--device auto|cuda|cpu]
-//   [--filter substring] [--scale N] [--iterations N]
+//   [--filter substring] [--scale N] [--iterations N] [--json: also one JSON line per kernel]
 // Prints one row per kernel: median time, GFLOP/s and GB/s (bytes that must move: inputs read once, outputs
 // written once), with GPU-side timing (profiling markers) on GPUs.
 // End-to-end training step (the PyTorch peer's measurement): ... -- step [--model vggsnn] [--neuron lif]
 //   [-T 10] [--size 64] [--batch 32] [--device ...] [--iterations N] [--dry-run: memory plan only, no kernels]
 //   [--no-plan: do not size the arena by a dry run first] [--quick: one timed step, no inference or layer timing]
+// Both take --precision fp32|tf32|bf16 (default tf32 on CUDA; the CPU computes fp32).
 var kind = DeviceKind.Auto;
+Precision? precision = null;
 string filter = "", model = "small", neuron = "cached-aia";
 int scale = 0, iterations = 20, steps = 6, size = 32, batch = 32;
-bool step = args.Length > 0 && args[0] == "step";
+bool step = args.Length > 0 && args[0] == "step", json = false;
 bool dryRun = false, plan = true, quick = false;
 for (int i = step ? 1 : 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--device": kind = Enum.Parse<DeviceKind>(args[++i], ignoreCase: true); break;
+        case "--precision": precision = Precisions.Parse(args[++i]); break;
+        case "--json" when !step: json = true; break;
         case "--filter": filter = args[++i]; break;
         case "--scale": scale = int.Parse(args[++i]); break;
         case "--iterations": iterations = int.Parse(args[++i]); break;
@@ -31,16 +35,17 @@ for (int i = step ? 1 : 0; i < args.Length; i++)
         case "--quick" when step: quick = true; break;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}'; use --device, --filter, --scale, --iterations (kernels) " +
-                                    "or step --model --neuron -T --size --batch --device --iterations --dry-run --no-plan --quick");
+                                    "or step --model --neuron -T --size --batch --device --iterations --dry-run --no-plan --quick; " +
+                                    "--precision fp32|tf32|bf16 for both");
             return 2;
     }
 }
 if (step)
 {
-    using var stepDevice = Device.Create(kind);
+    using var stepDevice = Device.Create(kind, precision: precision);
     return StepBenchmark.Run(stepDevice, model, neuron, steps, size, batch, iterations, dryRun, plan, quick);
 }
-using var device = Device.Create(kind, profiling: true);
+using var device = Device.Create(kind, profiling: true, precision: precision);
 if (scale == 0)
     scale = device.Kind == DeviceKind.Cpu ? 32 : 1;
 Console.WriteLine($"device: {device.Description}; batch scale 1/{scale}; {iterations} iterations, median");
@@ -50,5 +55,18 @@ foreach (var c in KernelBenchmarks.All(scale).Where(c => c.Name.Contains(filter,
     var run = c.Setup(device);
     double ms = Measure.MedianMs(device, run, iterations: iterations);
     Console.WriteLine($"{c.Name,-28} {c.Shape,-28} {ms,10:F3} {c.Flops / ms / 1e6,10:F1} {c.Bytes / ms / 1e6,10:F1}");
+    if (json)
+    {
+        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["peer"] = "aia-kernel-" + device.Kind.ToString().ToLowerInvariant(),
+            ["kernel"] = c.Name,
+            ["shape"] = c.Shape,
+            ["precision"] = device.Precision.Name(),
+            ["ms"] = Math.Round(ms, 4),
+            ["gflops"] = Math.Round(c.Flops / ms / 1e6, 1),
+            ["gbps"] = Math.Round(c.Bytes / ms / 1e6, 1),
+        }));
+    }
 }
 return 0;

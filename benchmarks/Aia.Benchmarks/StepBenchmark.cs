@@ -104,6 +104,7 @@ public static class StepBenchmark
             ["T"] = steps,
             ["batch"] = batch,
             ["size"] = size,
+            ["precision"] = device.Precision.Name(),
             ["train_step_ms"] = Math.Round(step, 3),
             ["train_samples_per_s"] = Math.Round(batch / step * 1000, 1),
             ["infer_ms"] = double.IsNaN(infer) ? -1 : Math.Round(infer, 3),

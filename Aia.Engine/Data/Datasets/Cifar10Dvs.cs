@@ -4,8 +4,8 @@ namespace Aia.Engine.Data.Datasets;
 
 /// <summary>
 /// CIFAR10-DVS as distributed: <c>ROOT/&lt;class&gt;/cifar10_&lt;class&gt;_&lt;n&gt;.aedat</c> (AER-DAT2.0, 128x128),
-/// 10 classes x 1,000. No official split: per class, the first 9/10 in file-number order train, the rest test
-/// (900 / 100).
+/// 10 classes x 1,000. No official split: by default a seeded 9:1 per class (900 / 100, see
+/// <see cref="DatasetFolder.SplitEach"/>), or TEBN's first 100 per class as test (<c>--split-rule tebn</c>).
 /// </summary>
 public static class Cifar10Dvs
 {
@@ -16,9 +16,9 @@ public static class Cifar10Dvs
         var folders = DatasetFolder.Subfolders(root).Where(d => DatasetFolder.Files(d, ".aedat").Length > 0).ToArray();
         if (folders.Length == 0) throw new DirectoryNotFoundException($"CIFAR10-DVS: no class folders with .aedat files under {root}.");
         var files = folders.Select(d => DatasetFolder.Files(d, ".aedat")).ToArray();
-        var (train, test) = DatasetFolder.SplitEach(files, 9, 10);
+        var (train, test, rule) = DatasetFolder.SplitEach(files, options.SplitRule, options.SplitSeed);
         return new EventCorpus("cifar10-dvs", folders.Select(Path.GetFileName).ToArray()!, AedatReader.Dvs128,
             DatasetFolder.Samples(train, AedatReader.Read), DatasetFolder.Samples(test, AedatReader.Read),
-            [.. DatasetFolder.Fingerprint(root, files.SelectMany(f => f)), new("split.rule", "first 9/10 per class train")]);
+            [.. DatasetFolder.Fingerprint(root, files.SelectMany(f => f)), new("split.rule", rule)]);
     }
 }

@@ -28,20 +28,48 @@ internal static class DatasetFolder
             : null;
 
     /// <summary>
-    /// Splits each class's files in order: the first floor(n * trainShare) go to train, the rest to test (9:1 is
-    /// the users' split of CIFAR10-DVS and N-Caltech101).
+    /// Splits each class's files for a dataset without an official split, by <paramref name="rule"/>:
+    /// <c>seeded</c> (the default) holds out n - floor(9 n / 10) files of each class chosen by a shuffle seeded with
+    /// (<paramref name="seed"/>, class) as test and trains on the rest (9:1, the same split on every machine for a
+    /// seed); <c>ordered</c> takes the first 9/10 in natural file order as train; <c>tebn</c> (TEBN's and
+    /// others' CIFAR10-DVS convention) takes the first 100 files of each class as test. Returns the split and a
+    /// description for the cache header and the log.
     /// </summary>
-    public static (List<(string File, int Label)> Train, List<(string File, int Label)> Test) SplitEach(IReadOnlyList<string[]> classes, int trainParts, int parts)
+    public static (List<(string File, int Label)> Train, List<(string File, int Label)> Test, string Rule) SplitEach(
+        IReadOnlyList<string[]> classes, string rule, int seed)
     {
         var (train, test) = (new List<(string, int)>(), new List<(string, int)>());
+        string key = rule.Trim().ToLowerInvariant();
         for (int label = 0; label < classes.Count; label++)
         {
             var files = classes[label];
-            int cut = files.Length * trainParts / parts;
-            train.AddRange(files[..cut].Select(f => (f, label)));
-            test.AddRange(files[cut..].Select(f => (f, label)));
+            bool[] held = new bool[files.Length];
+            switch (key)
+            {
+                case "seeded":
+                    var order = Enumerable.Range(0, files.Length).ToArray();
+                    new Runtime.Rng(Seeds.Derive((ulong)seed, label, 0x5EED)).Shuffle(order);
+                    foreach (int i in order[(files.Length * 9 / 10)..]) held[i] = true;
+                    break;
+                case "ordered":
+                    for (int i = files.Length * 9 / 10; i < files.Length; i++) held[i] = true;
+                    break;
+                case "tebn":
+                    for (int i = 0; i < Math.Min(100, files.Length); i++) held[i] = true;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown split rule '{rule}'; use seeded, ordered or tebn.");
+            }
+            for (int i = 0; i < files.Length; i++)
+                (held[i] ? test : train).Add((files[i], label));
         }
-        return (train, test);
+        string description = key switch
+        {
+            "seeded" => $"seeded 9:1 per class (split seed {seed})",
+            "ordered" => "first 9/10 per class train (file order)",
+            _ => "TEBN: first 100 per class test (file order)",
+        };
+        return (train, test, description);
     }
 
     /// <summary>Root, file count, total bytes and newest write time: changes when files are added, removed or replaced.</summary>

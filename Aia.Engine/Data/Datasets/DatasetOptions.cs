@@ -36,6 +36,15 @@ public sealed record DatasetOptions
     /// <summary>Keep at most this many samples per class in each split, in order (0 = all): quick runs and tests.</summary>
     public int Limit { get; init; }
 
+    /// <summary>Split of the datasets without an official one (CIFAR10-DVS, N-Caltech101): seeded, ordered or tebn.</summary>
+    public string SplitRule { get; init; } = "seeded";
+
+    /// <summary>Seed of the <c>seeded</c> split rule.</summary>
+    public int SplitSeed { get; init; } = 1;
+
+    /// <summary>Frames at the sensor's resolution (Height and Width ignored).</summary>
+    public bool NativeSize { get; init; }
+
     /// <summary>N-Caltech101: keep the BACKGROUND_Google folder as a class.</summary>
     public bool IncludeBackground { get; init; }
 

@@ -5,7 +5,7 @@ namespace Aia.Engine.Data.Datasets;
 /// <summary>
 /// N-Caltech101 as distributed: <c>ROOT/Caltech101/&lt;class&gt;/image_NNNN.bin</c> (or ROOT/&lt;class&gt;/ directly),
 /// ATIS events on a sensor of at most 240x180. The BACKGROUND_Google folder is left out unless asked for
-/// (101 object classes, as NDA uses them). Per class, the first 9/10 in file order train, the rest test.
+/// (101 object classes, as NDA uses them). No official split: a seeded 9:1 per class (see <see cref="DatasetFolder.SplitEach"/>).
 /// </summary>
 public static class NCaltech101
 {
@@ -22,11 +22,13 @@ public static class NCaltech101
             .Where(d => DatasetFolder.Files(d, ".bin").Length > 0).ToArray();
         if (folders.Length == 0) throw new DirectoryNotFoundException($"N-Caltech101: no class folders with .bin files under {top}.");
         var files = folders.Select(d => DatasetFolder.Files(d, ".bin")).ToArray();
-        var (train, test) = DatasetFolder.SplitEach(files, 9, 10);
+        if (options.SplitRule.Trim().Equals("tebn", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException("N-Caltech101: the tebn split rule (first 100 per class as test) is CIFAR10-DVS's; use seeded or ordered.");
+        var (train, test, rule) = DatasetFolder.SplitEach(files, options.SplitRule, options.SplitSeed);
         Events Read(string f) => AtisBinReader.Read(f, Sensor);
         return new EventCorpus("n-caltech101", folders.Select(Path.GetFileName).ToArray()!, Sensor,
             DatasetFolder.Samples(train, Read), DatasetFolder.Samples(test, Read),
-            [.. DatasetFolder.Fingerprint(top, files.SelectMany(f => f)), new("split.rule", "first 9/10 per class train"),
+            [.. DatasetFolder.Fingerprint(top, files.SelectMany(f => f)), new("split.rule", rule),
                 new("background", options.IncludeBackground.ToString())]);
     }
 }

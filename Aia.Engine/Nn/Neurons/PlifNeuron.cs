@@ -3,16 +3,18 @@ using Aia.Engine.Runtime;
 namespace Aia.Engine.Nn.Neurons;
 
 /// <summary>
-/// Parametric LIF (Fang et al. ICCV 2021) in the form of Eq. 1: the decay lambda = sigmoid(w) is learned, one
-/// scalar per layer, w initialised to -ln(tau0 - 1) so that lambda starts at 1/tau0 (0.5 for tau0 = 2).
-/// <see cref="NeuronOptions.Decay"/> is not used.
+/// Parametric LIF exactly as Fang et al. (ICCV 2021) and SpikingJelly's <c>ParametricLIFNode</c> (decay_input,
+/// v_reset = 0, hard reset): u[t] = v[t-1] + (x[t] - v[t-1]) / tau with 1/tau = sigmoid(w), one learnable w per
+/// layer initialised to -ln(tau0 - 1) so that tau starts at tau0 (2: decay 1/2 and input scale 1/2). The
+/// parameter is named <c>w</c> and means what it means in SpikingJelly checkpoints. <see cref="NeuronOptions.Decay"/>
+/// is not used.
 /// </summary>
 public sealed class PlifNeuron : SpikingNeuron
 {
     /// <summary>Creates the layer on <paramref name="device"/>.</summary>
     /// <param name="device">Where the parameter lives.</param>
     /// <param name="options">Constants other than the decay (null: Vth 1, rectangular surrogate).</param>
-    /// <param name="initialTau">tau0 &gt; 1; the initial decay is 1/tau0.</param>
+    /// <param name="initialTau">tau0 &gt; 1; 1/tau starts at 1/tau0.</param>
     public PlifNeuron(Device device, NeuronOptions? options = null, float initialTau = 2f) : base(options)
     {
         if (!(float.IsFinite(initialTau) && initialTau > 1f))
@@ -21,11 +23,11 @@ public sealed class PlifNeuron : SpikingNeuron
         Init.Constant(W, -MathF.Log(initialTau - 1f));
     }
 
-    /// <summary>The decay logit w (one element): lambda = sigmoid(w).</summary>
+    /// <summary>w (one element): 1/tau = sigmoid(w), SpikingJelly's meaning.</summary>
     public Tensor W { get; }
 
-    /// <summary>The current decay sigmoid(w) (copies w to the host).</summary>
-    public float ReadDecay() => 1f / (1f + MathF.Exp(-W.ToArray()[0]));
+    /// <summary>The current 1/tau = sigmoid(w) (copies w to the host); the leak of the potential is 1 - 1/tau.</summary>
+    public float ReadInverseTau() => 1f / (1f + MathF.Exp(-W.ToArray()[0]));
 
     /// <inheritdoc/>
     protected override Tensor Fire(Tensor x) => Ops.Spiking.Plif(x, W, Options);
