@@ -27,22 +27,18 @@ public sealed class EvalOptions
     public int? TimeSteps { get; set; }
 
     [Option("split", Default = "test", HelpText = "test | train.")]
-
     [OneOf("test", "train")]
     public string Split { get; set; } = "test";
 
     [Option("root", HelpText = "Dataset folder, if it moved since training.")]
-
     [NotEmpty]
     public string? Root { get; set; }
 
     [Option("batch", Default = 64, HelpText = "Batch size.")]
-
     [Range(1, 65536)]
     public int Batch { get; set; }
 
     [Option("limit", HelpText = "At most N samples per class.")]
-
     [Range(0, int.MaxValue)]
     public int? Limit { get; set; }
 
