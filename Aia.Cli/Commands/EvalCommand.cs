@@ -72,11 +72,7 @@ public static class EvalCommand
             var split = o.Split == "test" ? data.Test : data.Train;
             var r = Evaluator.Evaluate(device, model, split, o.Batch);
             Console.WriteLine($"checkpoint: {path} (epoch {state.Epoch}, {c.Model} / {c.Neuron})");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{o.Split}: {r.Samples} samples, accuracy {r.Accuracy:P2}, loss {r.Loss:F4}, {r.TotalSpikesPerSample:F1} spikes per sample"));
-            Console.WriteLine();
-            Console.WriteLine(Report.SpikeTable(r.SpikesPerSample, r.FiringRate, r.FiringRatePerStep));
-            Console.WriteLine(Report.ConfusionMatrix(r.Confusion, state.ClassNames));
+            Console.WriteLine(Report.Evaluation(o.Split, r, state.ClassNames));
             return 0;
         }
         catch (Exception e) when (Failures.Describe(e) is { } message)
