@@ -12,7 +12,7 @@ public static class Normalization
     /// Batch normalisation of x [B, C, ...] per channel C, over B and the trailing dimensions (the caller folds
     /// time into B: [T * N, C, H, W] or [T * N, F]). Training: batch statistics (biased variance), and the running
     /// statistics are updated on the device: running = (1 - momentum) running + momentum batch, with the unbiased
-    /// variance for runningVar (PyTorch). Evaluation: the running statistics. The backward runs through the batch
+    /// variance for runningVar (PyTorch), except in a forward rerun (<see cref="Autodiff.Tape.Recomputing"/>). Evaluation: the running statistics. The backward runs through the batch
     /// statistics (training) or treats the running ones as constants (evaluation).
     /// </summary>
     public static Tensor BatchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, bool training,
@@ -34,7 +34,7 @@ public static class Normalization
             var partials = d.Arena.Allocate<float>(2L * g.Items);
             d.Launch(BatchNormKernels.StatisticsPartials, ItemConfig(d, g), x.View, partials, g);
             d.Launch(BatchNormKernels.Statistics, d.GridStride(g.Channels), x.View, partials, mean, invStd,
-                runningMean.View, runningVar.View, g, momentum, eps, 1);
+                runningMean.View, runningVar.View, g, momentum, eps, d.Tape.Recomputing ? 0 : 1);
         }
         else
         {

@@ -253,6 +253,27 @@ public sealed class Tensor : IDisposable
         Ops.Elementwise.CopyOrAdd(Device, gradient.View, target, accumulate);
     }
 
+    /// <summary>
+    /// Moves <paramref name="other"/>'s gradient (same element count) to this tensor: it becomes this tensor's gradient
+    /// without a copy when this one has none yet, else it is added and let go. <paramref name="other"/> is left without one.
+    /// </summary>
+    internal void TakeGradientOf(Tensor other)
+    {
+        if (other.Grad is not { } g || !other.HasGrad)
+            return;
+        other.Grad = null;
+        other.HasGrad = false;
+        if (!HasGrad && !IsPersistent && g.Shape == Shape)
+        {
+            Grad = g;
+            HasGrad = true;
+            return;
+        }
+        var (target, accumulate) = GradientTarget();
+        Ops.Elementwise.CopyOrAdd(Device, g.View, target, accumulate);
+        g.Release();
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"Tensor{Shape}{(Name is null ? "" : " " + Name)}";
 
