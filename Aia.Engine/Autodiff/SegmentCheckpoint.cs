@@ -99,7 +99,7 @@ public static class SegmentCheckpoint
             int mark = d.Tape.Count;
             Tensor yr;
             using (d.Tape.Recompute())
-                yr = Run(layers, start, end, xr);
+                yr = Run(layers, start, end, xr, unreadFrom: layers[end - 1] is SpikingNeuron && end - 2 >= start && layers[end - 2] is Models.ConvBn ? end - 2 : end);
             yr.Intermediate = true;
             yr.ReleaseIfTransient(); // the rerun's output spikes: no backward reads them (their gradient is y's)
             yr.TakeGradientOf(y);
@@ -113,13 +113,26 @@ public static class SegmentCheckpoint
         return y;
     }
 
-    /// <summary>Layers [start, end) on x as <see cref="Sequential.Forward"/> runs them; the input too is consumed by the first layer.</summary>
-    private static Tensor Run(IReadOnlyList<Module> layers, int start, int end, Tensor x)
+    /// <summary>
+    /// Layers [start, end) on x as <see cref="Sequential.Forward"/> runs them; the input too is consumed by the first layer.
+    /// Layers from <paramref name="unreadFrom"/> on run with <see cref="Tape.OutputUnread"/>.
+    /// </summary>
+    private static Tensor Run(IReadOnlyList<Module> layers, int start, int end, Tensor x, int unreadFrom = int.MaxValue)
     {
         var input = x;
+        var tape = x.Device.Tape;
         for (int i = start; i < end; i++)
         {
-            var y = layers[i].Forward(x);
+            tape.OutputUnread = i >= unreadFrom;
+            Tensor y;
+            try
+            {
+                y = layers[i].Forward(x);
+            }
+            finally
+            {
+                tape.OutputUnread = false;
+            }
             if (i < end - 1 && y != input)
                 y.Intermediate = true;
             if (y.Block != x.Block)

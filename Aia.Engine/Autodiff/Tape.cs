@@ -46,6 +46,14 @@ public sealed class Tape
         return new Scope(() => noGradDepth--);
     }
 
+    /// <summary>
+    /// Set by <see cref="SegmentCheckpoint"/> while a rerun runs the last Conv-BN and neuron of a segment, whose outputs no
+    /// forward op reads (the segment's output gradient is given, and the neuron's backward reruns it from the convolution
+    /// output): the batch norm and the neuron then record their backward without computing their output
+    /// (<see cref="Tensor.Virtual"/>), so the rerun never holds them.
+    /// </summary>
+    internal bool OutputUnread { get; set; }
+
     /// <summary>Marks a forward rerun (<see cref="Recomputing"/>) until the returned scope is disposed.</summary>
     internal IDisposable Recompute()
     {

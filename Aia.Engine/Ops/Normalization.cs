@@ -25,7 +25,10 @@ public static class Normalization
             if (t.Shape != new Shape(g.Channels))
                 throw new ArgumentException($"BatchNorm: {name} has shape {t.Shape}, expected [{g.Channels}] for input {x.Shape}.");
         }
-        var y = Tensor.Empty(d, x.Shape);
+        // A rerun whose output no forward op reads (Tape.OutputUnread) computes the statistics only: the output is rebuilt
+        // (or read through the affine map) by the backward that needs it.
+        bool unread = training && d.Tape.Recomputing && d.Tape.OutputUnread;
+        var y = unread ? Tensor.Virtual(d, x.Shape) : Tensor.Empty(d, x.Shape);
         var invStd = d.Arena.Allocate<float>(g.Channels);
         ArrayView<float> mean;
         if (training)
@@ -42,7 +45,8 @@ public static class Normalization
             d.Launch(BatchNormKernels.RunningInvStd, d.GridStride(g.Channels), runningVar.View, invStd, eps);
         }
         var config = ItemConfig(d, g);
-        d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, y.View, g);
+        if (!unread)
+            d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, y.View, g);
         // The output is transient: a backward that needs it after the forward consumed it (a neuron's) rebuilds it
         // from x and the saved statistics with the same kernel, bit for bit (the affine parameters change only after
         // the backward).
@@ -72,9 +76,18 @@ public static class Normalization
         d.Launch(BatchNormKernels.Gradients, d.GridStride(g.Channels), partials, weight.View, invStd, dWeight, dBias, coefficients, g,
             Elementwise.Flag(accWeight), Elementwise.Flag(accBias), training ? 1 : 0);
         if (!x.RequiresGrad) return;
-        var (dx, acc) = x.GradientTarget();
-        d.Launch(BatchNormKernels.InputGradient, ItemConfig(d, g), dy.View, x.View, mean, coefficients, dx, WithQuads(d, g, dx),
+        // The convolution output of Conv-BN is read by this backward last: dx goes over it (the kernel reads x[k] before it
+        // writes dx[k], in the same thread).
+        bool over = x.Block is { GradientMayOverwrite: true, IsFreed: false } && !x.HasGrad;
+        var xv = x.View;
+        var (dx, acc) = over ? (xv, false) : x.GradientTarget();
+        d.Launch(BatchNormKernels.InputGradient, ItemConfig(d, g), dy.View, xv, mean, coefficients, dx, WithQuads(d, g, dx),
             Elementwise.Flag(acc));
+        if (over)
+        {
+            x.Grad = Tensor.Over(x, x.Shape);
+            x.HasGrad = true;
+        }
     }
 
     /// <summary>One group per (channel, chunk) item, at most a full grid; groups loop over the items.</summary>

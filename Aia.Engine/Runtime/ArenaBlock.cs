@@ -48,6 +48,12 @@ public sealed class ArenaBlock
     public bool Pinned { get; set; }
 
     /// <summary>
+    /// Set on a tensor that one op alone reads (a convolution output inside Conv-BN, read by its batch norm): that op's
+    /// backward may write the input gradient over the data, its last reader (see <see cref="Tensor.Over"/>).
+    /// </summary>
+    public bool GradientMayOverwrite { get; set; }
+
+    /// <summary>
     /// Set when the block is a training-mode batch norm's output: its input (alive until the batch norm's backward) and
     /// statistics, from which a neuron backward reads the values directly (<see cref="Kernels.Neurons.InputAffine"/>).
     /// </summary>

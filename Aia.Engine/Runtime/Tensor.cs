@@ -17,11 +17,13 @@ public sealed class Tensor : IDisposable
     private readonly long generation;
     private readonly ArenaBlock? block;
     private bool holdReleased;
+    private readonly bool isVirtual;
 
     private Tensor(Device device, Shape shape, ArrayView<float> view, MemoryBuffer1D<float, Stride1D.Dense>? owner, long generation,
-        ArenaBlock? block = null)
+        ArenaBlock? block = null, bool isVirtual = false)
     {
-        if (view.Length != shape.Length)
+        this.isVirtual = isVirtual;
+        if (!isVirtual && view.Length != shape.Length)
             throw new ArgumentException($"A view of {view.Length} elements cannot have shape {shape}.");
         Device = device;
         Shape = shape;
@@ -68,7 +70,7 @@ public sealed class Tensor : IDisposable
             if (generation >= 0 && generation != Device.Arena.Generation)
                 throw new InvalidOperationException(
                     $"Tensor {Name ?? Shape.ToString()} belongs to an earlier step: the memory arena has been reset since.");
-            if (block is { IsFreed: true })
+            if (block is { IsFreed: true } && !isVirtual)
                 throw new InvalidOperationException(
                     $"Tensor {Name ?? Shape.ToString()} was used after its last recorded use: its memory has been freed.");
             return view;
@@ -104,6 +106,28 @@ public sealed class Tensor : IDisposable
             return new(input.Device, shape, moved.View<float>(shape.Length), null, input.Device.Arena.Generation, moved);
         }
         return Empty(input.Device, shape);
+    }
+
+    /// <summary>
+    /// A step tensor whose values a forward rerun did not compute, because nothing reads them before the backward
+    /// (<see cref="Autodiff.Tape.OutputUnread"/>): it has no memory, its block counts as freed, and a backward gets its
+    /// values through <see cref="ReadForBackward()"/> (or reads them from <see cref="ArenaBlock.Normalized"/>) when the op
+    /// sets <see cref="ArenaBlock.Rematerialize"/>. Its <see cref="View"/> is an empty placeholder no kernel may touch.
+    /// </summary>
+    internal static Tensor Virtual(Device device, Shape shape)
+    {
+        var b = device.Arena.Unplaced(shape.Length * sizeof(float));
+        return new(device, shape, default, null, device.Arena.Generation, b, isVirtual: true);
+    }
+
+    /// <summary>
+    /// A step tensor of <paramref name="shape"/> (the same element count) in the memory of <paramref name="input"/>, which may
+    /// no longer be read (its block counts as freed): for an op that writes its result over its input's data.
+    /// </summary>
+    internal static Tensor Over(Tensor input, Shape shape)
+    {
+        var moved = input.Device.Arena.Transfer(input.block!);
+        return new(input.Device, shape, moved.View<float>(shape.Length), null, input.Device.Arena.Generation, moved);
     }
 
     /// <summary>A zero-filled step tensor from the arena.</summary>
@@ -198,7 +222,7 @@ public sealed class Tensor : IDisposable
     {
         if (shape.Length != Length)
             throw new ArgumentException($"Cannot view {Shape} ({Length} elements) as {shape} ({shape.Length} elements).");
-        return new Tensor(Device, shape, View, null, generation, block) { Name = Name };
+        return new Tensor(Device, shape, View, null, generation, block, isVirtual) { Name = Name };
     }
 
     /// <summary>Copies host data into the tensor (without a device synchronisation on CUDA, see <see cref="MemoryArena.CopyIn{T}"/>).</summary>
