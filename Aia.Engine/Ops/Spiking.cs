@@ -91,11 +91,16 @@ public static class Spiking
                 if (o.Grad is not { } g) return;
                 if (x.Block is { IsFreed: true, Normalized: var (source, bn) } && x.RequiresGrad && !x.HasGrad && source.Length == x.Length)
                 {
-                    // x was a batch norm's output: read it from the convolution output, u recomputed into dx (the fused form).
+                    // x was a batch norm's output: read it from the convolution output, u recomputed tile by tile into a
+                    // small per-group scratch (the fused form); dx goes over g when nothing else holds g.
                     var fusedPartials = d.Arena.Allocate<float>((long)p.Channels * chunks);
-                    var (dxFused, _) = x.GradientTarget();
-                    d.Launch(CachedAiaKernels.BackwardFromNormalized, items, g.View, source.View, bn, beta.View, dxFused, fusedPartials, chunks,
-                        WithLaunchShape(d, pSave, source.View, g.View, dxFused));
+                    bool overG = o.Intermediate && g.Block is { Holds: 1 };
+                    var dxFused = overG ? g.View : x.GradientTarget().View;
+                    var shape = WithLaunchShape(d, pSave, source.View, g.View, dxFused);
+                    var potentials = d.Arena.Allocate<float>((long)items.GridDim.X * p.Steps * NeuronDynamics.TileFloats(d.GroupSize, shape));
+                    d.Launch(CachedAiaKernels.BackwardFromNormalized, items, g.View, source.View, bn, beta.View, dxFused, potentials, fusedPartials,
+                        chunks, shape);
+                    if (overG) x.AdoptOrAddGradient(g);
                     BetaGradient(beta, fusedPartials, chunks, p.Channels);
                     return;
                 }
