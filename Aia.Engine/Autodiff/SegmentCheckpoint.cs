@@ -88,9 +88,12 @@ public static class SegmentCheckpoint
             var xr = x;
             if (spikes)
             {
-                // The input spikes again, from their bits; transient and rebuildable as a neuron's spikes are in the default mode.
-                xr = Tensor.Empty(d, x.Shape);
-                d.Launch(SpikeBitsKernels.Unpack, d.GridStride(n), bits, xr.View, n);
+                // The input spikes again: as bits only where the first layer gathers from bits (a convolution, average
+                // pooling), else unpacked; transient and rebuildable as a neuron's spikes are in the default mode.
+                bool bitsOnly = layers[start] is Models.ConvBn or Conv2d or AvgPool2d;
+                xr = bitsOnly ? Tensor.Virtual(d, x.Shape) : Tensor.Empty(d, x.Shape);
+                if (!bitsOnly)
+                    d.Launch(SpikeBitsKernels.Unpack, d.GridStride(n), bits, xr.View, n);
                 xr.Block!.Transient = true;
                 xr.Block.Rematerialize = view => d.Launch(SpikeBitsKernels.Unpack, d.GridStride(n), bits, view, n);
                 xr.Block.SpikeBits = bits;

@@ -28,15 +28,19 @@ public static class Normalization
         // A rerun whose output no forward op reads (Tape.OutputUnread) computes the statistics only: the output is rebuilt
         // (or read through the affine map) by the backward that needs it.
         bool unread = training && d.Tape.Recomputing && d.Tape.OutputUnread;
-        var y = unread ? Tensor.Virtual(d, x.Shape) : Tensor.Empty(d, x.Shape);
+        // Without a backward, data that this batch norm alone reads is normalised in place (the kernel reads x[k] before it writes y[k]).
+        bool record = d.Tape.Needs(x, weight, bias);
+        bool over = !unread && !record && x.Block is { SingleReader: true, IsFreed: false };
+        var xIn = x.View;
+        var y = unread ? Tensor.Virtual(d, x.Shape) : over ? Tensor.Over(x, x.Shape) : Tensor.Empty(d, x.Shape);
         var invStd = d.Arena.Allocate<float>(g.Channels);
         ArrayView<float> mean;
         if (training)
         {
             mean = d.Arena.Allocate<float>(g.Channels);
             var partials = d.Arena.Allocate<float>(2L * g.Items);
-            d.Launch(BatchNormKernels.StatisticsPartials, ItemConfig(d, g), x.View, partials, g);
-            d.Launch(BatchNormKernels.Statistics, d.GridStride(g.Channels), x.View, partials, mean, invStd,
+            d.Launch(BatchNormKernels.StatisticsPartials, ItemConfig(d, g), xIn, partials, g);
+            d.Launch(BatchNormKernels.Statistics, d.GridStride(g.Channels), xIn, partials, mean, invStd,
                 runningMean.View, runningVar.View, g, momentum, eps, d.Tape.Recomputing ? 0 : 1);
         }
         else
@@ -46,15 +50,17 @@ public static class Normalization
         }
         var config = ItemConfig(d, g);
         if (!unread)
-            d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, y.View, g);
+            d.Launch(BatchNormKernels.Normalize, config, xIn, mean, invStd, weight.View, bias.View, y.View, g);
+        y.Block!.Transient = true;
+        if (over)
+            return y;
         // The output is transient: a backward that needs it after the forward consumed it (a neuron's) rebuilds it
         // from x and the saved statistics with the same kernel, bit for bit (the affine parameters change only after
         // the backward).
-        y.Block!.Transient = true;
         y.Block.Rematerialize = view => d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, view, g);
         if (training)
             y.Block.Normalized = (x, new Aia.Kernels.Neurons.BatchNormAffine(mean, invStd, weight.View, bias.View));
-        if (d.Tape.Needs(x, weight, bias))
+        if (record)
         {
             x.PinForBackward();
             d.Tape.Record(y, () => Backward(y, x, weight, bias, mean, invStd, g, training));
@@ -78,7 +84,7 @@ public static class Normalization
         if (!x.RequiresGrad) return;
         // The convolution output of Conv-BN is read by this backward last: dx goes over it (the kernel reads x[k] before it
         // writes dx[k], in the same thread).
-        bool over = x.Block is { GradientMayOverwrite: true, IsFreed: false } && !x.HasGrad;
+        bool over = x.Block is { SingleReader: true, IsFreed: false } && !x.HasGrad;
         var xv = x.View;
         var (dx, acc) = over ? (xv, false) : x.GradientTarget();
         d.Launch(BatchNormKernels.InputGradient, ItemConfig(d, g), dy.View, xv, mean, coefficients, dx, WithQuads(d, g, dx),

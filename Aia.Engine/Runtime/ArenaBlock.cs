@@ -48,10 +48,10 @@ public sealed class ArenaBlock
     public bool Pinned { get; set; }
 
     /// <summary>
-    /// Set on a tensor that one op alone reads (a convolution output inside Conv-BN, read by its batch norm): that op's
-    /// backward may write the input gradient over the data, its last reader (see <see cref="Tensor.Over"/>).
+    /// Set on data that one op alone reads (a convolution output inside Conv-BN, read by its batch norm): once it has read
+    /// it, that op may write over it, its output where no backward needs the data, or the data's gradient in its backward.
     /// </summary>
-    public bool GradientMayOverwrite { get; set; }
+    public bool SingleReader { get; set; }
 
     /// <summary>
     /// Set when the block is a training-mode batch norm's output: its input (alive until the batch norm's backward) and

@@ -96,11 +96,13 @@ public sealed class Tensor : IDisposable
 
     /// <summary>
     /// A step tensor for an op's output written in place over <paramref name="input"/> (same element count) when the input
-    /// is transient, unpinned and rebuildable (the forward consumes it, a backward rebuilds it), else a new one.
+    /// is transient, unpinned and rebuildable (the forward consumes it, a backward rebuilds it; without a backward it need
+    /// not be rebuildable), else a new one.
     /// </summary>
     internal static Tensor OverOrEmpty(Tensor input, Shape shape)
     {
-        if (input.block is { Transient: true, Pinned: false, IsFreed: false, Rematerialize: not null } b && shape.Length == input.Length)
+        if (input.block is { Transient: true, Pinned: false, IsFreed: false } b && (b.Rematerialize is not null || !input.Device.Tape.IsRecording)
+            && shape.Length == input.Length)
         {
             var moved = input.Device.Arena.Transfer(b);
             return new(input.Device, shape, moved.View<float>(shape.Length), null, input.Device.Arena.Generation, moved);

@@ -55,7 +55,7 @@ public sealed class SegmentCheckpointTests
         using var adam = new Adam(D, net.NamedParameters(), 1e-3);
         var shape = new Shape(10, 32, 2, 64, 64);
         var labels = new int[32];
-        long Plan(MemoryMode memory)
+        MemoryBreakdown Plan(MemoryMode memory)
         {
             net.Memory = memory;
             return MemoryBreakdown.DryRun(D, net, adam, () =>
@@ -65,11 +65,14 @@ public sealed class SegmentCheckpointTests
                 adam.ZeroGrad();
                 D.Tape.Backward(loss);
                 adam.Step();
-            }).StepPeakInUse;
+            });
         }
-        long standard = Plan(MemoryMode.Default), low = Plan(MemoryMode.Low);
-        TestContext.Out.WriteLine($"step peak: default {standard / 1048576.0:F1} MiB, low {low / 1048576.0:F1} MiB");
-        Assert.That(low, Is.LessThan(standard));
+        // This network's device memory (the shared test device also holds other tests' tensors).
+        static double MiB(MemoryBreakdown b) => (b.Parameters + b.Gradients + b.OptimizerState + b.Buffers + b.StepPeakInUse) / 1048576.0;
+        var (standard, low) = (Plan(MemoryMode.Default), Plan(MemoryMode.Low));
+        TestContext.Out.WriteLine($"planned: default {MiB(standard):F1} MiB, low {MiB(low):F1} MiB");
+        Assert.That(MiB(low), Is.LessThanOrEqualTo(1536), "the issue's target: at most 1.5 GiB with --memory low");
+        Assert.That(MiB(low), Is.LessThan(MiB(standard)));
         foreach (var (_, p) in net.NamedParameters()) p.Dispose();
     }
 
