@@ -1,11 +1,20 @@
 using System.Globalization;
 using System.Text;
+using Aia.Engine.Training;
 
 namespace Aia.Cli;
 
 /// <summary>Plain-text and markdown tables for the terminal and for compare.md.</summary>
 public static class Report
 {
+    /// <summary>What <c>aia eval</c> prints for an evaluated split: accuracy, loss, spikes per layer and the confusion matrix.</summary>
+    public static string Evaluation(string split, EvalResult r, IReadOnlyList<string> classNames) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{split}: {r.Samples} samples, accuracy {r.Accuracy:P2}, loss {r.Loss:F4}, {r.TotalSpikesPerSample:F1} spikes per sample")
+        + Environment.NewLine + Environment.NewLine
+        + SpikeTable(r.SpikesPerSample, r.FiringRate, r.FiringRatePerStep) + Environment.NewLine
+        + ConfusionMatrix(r.Confusion, classNames);
+
     /// <summary>Spikes per sample and firing rate per layer, and the firing rate of each time step.</summary>
     public static string SpikeTable(IReadOnlyDictionary<string, double> spikes, IReadOnlyDictionary<string, double> rates,
         IReadOnlyDictionary<string, double[]> perStep)

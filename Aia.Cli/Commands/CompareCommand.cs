@@ -23,12 +23,10 @@ public sealed class CompareOptions : TrainingOptions
     public string? Study { get; set; }
 
     [Option("runs", HelpText = "Compare these existing run folders instead of training (grouped by neuron, paired by seed).")]
-
     [NotEmpty]
     public IEnumerable<string> Runs { get; set; } = [];
 
     [Option("report", HelpText = "Folder for compare.md and the plots (default: the study folder, or OUT/compare-TIMESTAMP).")]
-
     [NotEmpty]
     public string? Report { get; set; }
 }

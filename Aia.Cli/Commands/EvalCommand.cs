@@ -27,22 +27,18 @@ public sealed class EvalOptions
     public int? TimeSteps { get; set; }
 
     [Option("split", Default = "test", HelpText = "test | train.")]
-
     [OneOf("test", "train")]
     public string Split { get; set; } = "test";
 
     [Option("root", HelpText = "Dataset folder, if it moved since training.")]
-
     [NotEmpty]
     public string? Root { get; set; }
 
     [Option("batch", Default = 64, HelpText = "Batch size.")]
-
     [Range(1, 65536)]
     public int Batch { get; set; }
 
     [Option("limit", HelpText = "At most N samples per class.")]
-
     [Range(0, int.MaxValue)]
     public int? Limit { get; set; }
 
@@ -76,11 +72,7 @@ public static class EvalCommand
             var split = o.Split == "test" ? data.Test : data.Train;
             var r = Evaluator.Evaluate(device, model, split, o.Batch);
             Console.WriteLine($"checkpoint: {path} (epoch {state.Epoch}, {c.Model} / {c.Neuron})");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{o.Split}: {r.Samples} samples, accuracy {r.Accuracy:P2}, loss {r.Loss:F4}, {r.TotalSpikesPerSample:F1} spikes per sample"));
-            Console.WriteLine();
-            Console.WriteLine(Report.SpikeTable(r.SpikesPerSample, r.FiringRate, r.FiringRatePerStep));
-            Console.WriteLine(Report.ConfusionMatrix(r.Confusion, state.ClassNames));
+            Console.WriteLine(Report.Evaluation(o.Split, r, state.ClassNames));
             return 0;
         }
         catch (Exception e) when (Failures.Describe(e) is { } message)

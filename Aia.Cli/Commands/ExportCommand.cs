@@ -19,7 +19,6 @@ public sealed class ExportOptions
     public string Checkpoint { get; set; } = "";
 
     [Option("out", HelpText = "Output file (default: model.safetensors or model.nir in the run folder).")]
-
     [NotEmpty]
     public string? Out { get; set; }
 
@@ -28,12 +27,10 @@ public sealed class ExportOptions
     public string Format { get; set; } = "safetensors";
 
     [Option("verify-samples", Default = 64, HelpText = "Test samples on which the folded logits are compared with the trained network's (0: skip).")]
-
     [Range(0, 1_000_000)]
     public int VerifySamples { get; set; }
 
     [Option("root", HelpText = "Dataset folder, if it moved since training (for the check).")]
-
     [NotEmpty]
     public string? Root { get; set; }
 
@@ -58,7 +55,7 @@ public static class ExportCommand
             var (model, state) = TrainedModel.Load(device, path);
             var c = state.Config;
             var folded = Folding.Fold(model, device, Trainer.NeuronOptionsOf(c), c.Seed);
-            string output = o.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))!, "model." + o.Format);
+            string output = Target(path, o.Format, o.Out);
             var metadata = new Dictionary<string, string>
             {
                 ["aia.model"] = folded.Spec.ToString(),
@@ -98,6 +95,37 @@ public static class ExportCommand
         {
             Console.Error.WriteLine($"aia export: {message}");
             return 1;
+        }
+    }
+
+    /// <summary>
+    /// Where the export goes: <paramref name="out"/>, else <c>model.FORMAT</c> in the run folder when the checkpoint
+    /// sits in a run's <c>checkpoints/</c> folder, else next to the checkpoint. A file already there is replaced only
+    /// when it is an earlier export (it carries <c>aia.model</c>): the engine never overwrites a file it did not write.
+    /// </summary>
+    public static string Target(string checkpoint, string format, string? @out)
+    {
+        string full = Path.GetFullPath(checkpoint), folder = Path.GetDirectoryName(full)!;
+        string output = Path.GetFullPath(@out ?? Path.Combine(
+            Path.GetFileName(folder) == "checkpoints" && Path.GetDirectoryName(folder) is { } run ? run : folder, "model." + format));
+        if (Directory.Exists(output))
+            throw new IOException($"{output}: is a folder; give --out a file name.");
+        if (string.Equals(output, full, StringComparison.Ordinal))
+            throw new IOException($"{output}: is the checkpoint itself; give --out another file.");
+        if (File.Exists(output) && !IsEarlierExport(output, format))
+            throw new IOException($"{output}: exists and was not written by aia export; give --out another file (nothing was written).");
+        return output;
+    }
+
+    private static bool IsEarlierExport(string file, string format)
+    {
+        try
+        {
+            return format == "nir" ? NirFile.Read(file).Metadata.ContainsKey("aia.model") : Safetensors.Read(file).Metadata.ContainsKey("aia.model");
+        }
+        catch (Exception e) when (e is InputFileException or IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

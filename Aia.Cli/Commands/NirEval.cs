@@ -36,11 +36,7 @@ public static class NirEval
                 throw new NirFormatException($"the graph takes {input[1]}x{input[2]} frames but {dataset} gives {split.FrameShape[2]}x{split.FrameShape[3]}");
             var r = Evaluator.Evaluate(device, network, split, o.Batch);
             Console.WriteLine($"NIR graph: {file} ({graph.Nodes.Count} nodes, {network.ParameterCount():N0} parameters), {dataset}, T = {timesteps}");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{o.Split}: {r.Samples} samples, accuracy {r.Accuracy:P2}, loss {r.Loss:F4}, {r.TotalSpikesPerSample:F1} spikes per sample"));
-            Console.WriteLine();
-            Console.WriteLine(Report.SpikeTable(r.SpikesPerSample, r.FiringRate, r.FiringRatePerStep));
-            Console.WriteLine(Report.ConfusionMatrix(r.Confusion, split.ClassNames));
+            Console.WriteLine(Report.Evaluation(o.Split, r, split.ClassNames));
             return 0;
         }
         catch (NirFormatException e)

@@ -33,17 +33,14 @@ public class TrainingOptions
     private static readonly TrainingConfig Defaults = new();
 
     [Option("dataset", HelpText = "fashion-mnist-dvs (bundled, default), mnist-dvs, cifar10-dvs, n-caltech101, n-cars, n-mnist, dvs-gesture; tonic's spellings too (NMNIST, ncars, CIFAR10DVS, DVSGesture, ...).")]
-
     [NotEmpty]
     public string? Dataset { get; set; }
 
     [Option("root", HelpText = "Folder the dataset was extracted to (not needed for the bundled dataset).")]
-
     [NotEmpty]
     public string? Root { get; set; }
 
     [Option("cache", HelpText = "Folder for the preprocessed frame caches (default: $AIA_CACHE, else ./data/cache).")]
-
     [NotEmpty]
     public string? Cache { get; set; }
 
@@ -51,7 +48,6 @@ public class TrainingOptions
     public bool SkipBad { get; set; }
 
     [Option("model", HelpText = "small (default), vggsnn (the paper's VGG-9), a spec like 64,128,A,256,A, or a JSON file.")]
-
     [NotEmpty]
     public string? Model { get; set; }
 
@@ -65,32 +61,26 @@ public class TrainingOptions
     public bool DetachReset { get; set; }
 
     [Option('T', "timesteps", HelpText = "Frames per sample (default: the dataset's, 6 for the bundled data and N-MNIST, 10 for the other DVS sets).")]
-
     [Range(1, FrameSettings.MaxFrames)]
     public int? TimeSteps { get; set; }
 
     [Option("size", HelpText = "Resize frames to S x S, or HxW (e.g. 100x120), or 'native' (the sensor's size). Default: the dataset's; 34 N-MNIST, 64 CIFAR10-DVS and DVS Gesture, 48 N-Caltech101/N-CARS. Any size works with every model (pooling floors odd sizes).")]
-
     [NotEmpty]
     public string? Size { get; set; }
 
     [Option("recipe", HelpText = "Start from a paper's recipe; explicit options override it. tet: VGGSNN, 48x48, T 10, triangle surrogate, TET loss, flip + roll, Adam 1e-3 cosine.")]
-
     [OneOf("tet")]
     public string? Recipe { get; set; }
 
     [Option('b', "batch", HelpText = "Batch size (default 32).")]
-
     [Range(1, 65536)]
     public int? Batch { get; set; }
 
     [Option('e', "epochs", HelpText = "Epochs (default: the dataset's, 2 for the bundled data, 20 for N-MNIST). With --resume: train up to this many epochs in total.")]
-
     [Range(1, 1_000_000)]
     public int? Epochs { get; set; }
 
     [Option("lr", HelpText = "Learning rate (default 1e-3; 2e-3 for N-MNIST).")]
-
     [Range(0, 100, MinExclusive = true)]
     public double? LearningRate { get; set; }
 
@@ -98,7 +88,6 @@ public class TrainingOptions
     public string? Optimizer { get; set; }
 
     [Option("weight-decay", HelpText = "Weight decay (default 0).")]
-
     [Range(0, 100)]
     public double? WeightDecay { get; set; }
 
@@ -106,7 +95,6 @@ public class TrainingOptions
     public string? Schedule { get; set; }
 
     [Option("warmup", HelpText = "Linear warm-up epochs (default 0).")]
-
     [Range(0, 1_000_000)]
     public int? Warmup { get; set; }
 
@@ -114,17 +102,14 @@ public class TrainingOptions
     public string? Loss { get; set; }
 
     [Option("label-smoothing", HelpText = "Label smoothing (default 0).")]
-
     [Range(0, 1, MaxExclusive = true)]
     public double? LabelSmoothing { get; set; }
 
     [Option("clip-norm", HelpText = "Clip gradients to this global norm (default off).")]
-
     [Range(0, double.MaxValue)]
     public double? ClipNorm { get; set; }
 
     [Option("val-fraction", HelpText = "Hold out this fraction of each class of the training split (seeded) to select the best checkpoint on (default 0.1; 0: no hold-out, the last epoch is kept). The test split never selects.")]
-
     [Range(0, 1, MaxExclusive = true)]
     public double? ValidationFraction { get; set; }
 
@@ -136,7 +121,6 @@ public class TrainingOptions
     public int? SplitSeed { get; set; }
 
     [Option("limit", HelpText = "Use at most N samples per class in each split (quick runs).")]
-
     [Range(0, int.MaxValue)]
     public int? Limit { get; set; }
 
@@ -162,17 +146,14 @@ public class TrainingOptions
     public string Precision { get; set; } = "auto";
 
     [Option("out", Default = "runs", HelpText = "Folder that holds run folders.")]
-
     [NotEmpty]
     public string Out { get; set; } = "runs";
 
     [Option("name", HelpText = "Run folder name (default: dataset-neuron-timestamp).")]
-
     [RunName]
     public string? Name { get; set; }
 
     [Option("log-interval", HelpText = "Batches between progress updates (default 10).")]
-
     [Range(1, int.MaxValue)]
     public int? LogInterval { get; set; }
 

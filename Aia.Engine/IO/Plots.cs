@@ -33,29 +33,8 @@ public static class Plots
     }
 
     /// <summary>Bars of a value per spiking layer, one bar group per series (the paper's Fig. 3b for several neurons).</summary>
-    public static void SpikesPerLayer(IReadOnlyList<string> layers, IReadOnlyList<(string Label, double[] Values)> series, string path, string title = "Spikes per sample per layer")
-    {
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        double width = 0.8 / Math.Max(1, series.Count);
-        for (int s = 0; s < series.Count; s++)
-        {
-            var bars = series[s].Values.Select((v, i) => new Bar
-            {
-                Position = i + (s - (series.Count - 1) / 2.0) * width,
-                Value = v,
-                Size = width,
-                FillColor = palette.GetColor(s),
-            }).ToList();
-            plot.Add.Bars(bars).LegendText = series[s].Label;
-        }
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, layers.Count).Select(i => (double)i).ToArray(), layers.ToArray());
-        plot.Axes.Margins(bottom: 0);
-        plot.Title(title);
-        plot.YLabel("spikes per sample");
-        plot.ShowLegend();
-        plot.SavePng(path, Width, Height);
-    }
+    public static void SpikesPerLayer(IReadOnlyList<string> layers, IReadOnlyList<(string Label, double[] Values)> series, string path, string title = "Spikes per sample per layer") =>
+        SpikesPerLayer(layers, series.Select(s => (s.Label, (s.Values, new double[s.Values.Length]))).ToList(), path, title);
 
     /// <summary>
     /// Bars of the mean of a value per spiking layer with error bars of one standard deviation, one bar group per

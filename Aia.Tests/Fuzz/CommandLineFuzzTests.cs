@@ -49,15 +49,16 @@ public sealed class CommandLineFuzzTests
                 line.AddRange(["--out", Path.Combine(dir, "runs"), "--cache", Path.Combine(dir, "cache"), "--device", "cpu", "--quiet"]);
                 if (verb[0] is not ("train" or "compare")) line.RemoveRange(line.Count - 7, 7);
                 string shown = string.Join(" ", line.Select(t => $"'{t}'"));
-                try
+                var (answered, code, err, escaped) = FuzzHarness.RunCli([.. line]);
+                if (!answered)
                 {
-                    var (code, _, err) = Support.Cli.Run([.. line]);
-                    if (code != 2) failures.Add($"seed {seed}: exit {code} for {shown}\n{err}");
+                    failures.Add($"seed {seed}: no answer within 60 s (a hang) for {shown}");
+                    break; // the thread cannot be stopped and holds the console
                 }
-                catch (Exception e)
-                {
-                    failures.Add($"seed {seed}: {e.GetType().Name} escaped for {shown}: {e.Message}");
-                }
+                if (escaped is not null)
+                    failures.Add($"seed {seed}: {escaped.GetType().Name} escaped for {shown}: {escaped.Message}");
+                else if (code != 2)
+                    failures.Add($"seed {seed}: exit {code} for {shown}\n{err}");
                 if (Directory.Exists(Path.Combine(dir, "runs")) && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "runs")).Any())
                     failures.Add($"seed {seed}: a run folder was created for {shown}");
                 if (Directory.Exists(Path.Combine(dir, "cache")))

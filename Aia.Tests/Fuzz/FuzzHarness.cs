@@ -74,6 +74,26 @@ public static class FuzzHarness
         return accepted;
     }
 
+    /// <summary>
+    /// Runs <c>aia line...</c> in-process on its own thread with a time limit (<paramref name="seconds"/>): whether it
+    /// answered, its exit code and standard error, and the exception that escaped it, if one did. After a hang the
+    /// thread keeps the console, so a caller stops there.
+    /// </summary>
+    public static (bool Answered, int Code, string Err, Exception? Escaped) RunCli(string[] line, int seconds = 60)
+    {
+        int code = -1;
+        string err = "";
+        Exception? escaped = null;
+        var thread = new Thread(() =>
+        {
+            try { (code, _, err) = Support.Cli.Run(line); }
+            catch (Exception e) { escaped = e; }
+        }, 16 << 20) { IsBackground = true };
+        thread.Start();
+        bool answered = thread.Join(TimeSpan.FromSeconds(seconds));
+        return (answered, code, err, escaped);
+    }
+
     /// <summary>The seeded binary mutants of <paramref name="valid"/> for <see cref="Run"/>.</summary>
     public static IEnumerable<(int, byte[], string)> Binary(byte[] valid, IReadOnlyList<int> regions, int baseSeed) =>
         Enumerable.Range(0, Cases).Select(i =>
