@@ -210,6 +210,12 @@ public sealed class Tensor : IDisposable
         return t;
     }
 
+    /// <summary>
+    /// A step tensor over device memory the arena does not own (a slot of an <see cref="Upload.InputRing"/>): valid until
+    /// the arena's next reset like any step tensor, never freed by the arena or the tape.
+    /// </summary>
+    internal static Tensor Over(Device device, Shape shape, ArrayView<float> view) => new(device, shape, view, null, device.Arena.Generation);
+
     /// <summary>A zero-filled tensor that owns its device buffer (parameters, optimizer state).</summary>
     public static Tensor Persistent(Device device, Shape shape, string? name = null)
     {
