@@ -27,6 +27,19 @@ public static class ConvolutionKernels
             t);
 
     /// <summary>
+    /// <see cref="Forward{TP}"/> of an input of spikes kept as bits (<see cref="SpikeInputColumns"/>): the same products
+    /// of the same 0s and 1s, so y is the float input's bit for bit, with no unpacked copy of the spikes.
+    /// </summary>
+    public static void ForwardFromBits<TP>(ArrayView<uint> bits, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
+        ConvGeometry g, GemmTiling t, int hasBias)
+        where TP : struct, ITileProduct =>
+        GemmTile.Multiply<MatrixOperand, SpikeInputColumns, PlanesResult, TP>(
+            new MatrixOperand(w, g.OutChannels, g.Patch, 1),
+            new SpikeInputColumns(bits, g),
+            new PlanesResult(y, g.OutChannels, g.OutPlane, bias, hasBias, 0),
+            t);
+
+    /// <summary>
     /// dx (+)= w^T * dy as a transposed convolution: M = InChannels, N = Batch x Height x Width,
     /// K = OutChannels x KernelHeight x KernelWidth; taps that fall between stride positions contribute zero.
     /// </summary>
@@ -51,6 +64,19 @@ public static class ConvolutionKernels
         GemmTile.Multiply<GradientRows, InputRows, MatrixResult, TP>(
             new GradientRows(dy, g),
             new InputRows(x, g),
+            new MatrixResult(dw, g.Patch, 1, g.OutChannels * g.Patch, dw, 0, accumulate),
+            t);
+
+    /// <summary>
+    /// <see cref="BackwardWeight{TP}"/> of an input of spikes kept as bits (<see cref="SpikeInputRows"/>): dw bit for bit
+    /// as from the float input, with no unpacked copy of the spikes.
+    /// </summary>
+    public static void BackwardWeightFromBits<TP>(ArrayView<float> dy, ArrayView<uint> bits, ArrayView<float> dw,
+        ConvGeometry g, GemmTiling t, int accumulate)
+        where TP : struct, ITileProduct =>
+        GemmTile.Multiply<GradientRows, SpikeInputRows, MatrixResult, TP>(
+            new GradientRows(dy, g),
+            new SpikeInputRows(bits, g),
             new MatrixResult(dw, g.Patch, 1, g.OutChannels * g.Patch, dw, 0, accumulate),
             t);
 }

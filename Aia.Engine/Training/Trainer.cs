@@ -58,6 +58,7 @@ public sealed class Trainer : IDisposable
         var frame = train.FrameShape; // [T, 2, H, W]
         Model = SpikingNetwork.Create(device, ModelSpec.Parse(c.Model), NeuronKinds.Parse(c.Neuron), NeuronOptionsOf(c),
             frame[1], frame[2], frame[3], train.Classes, c.Seed);
+        Model.Memory = MemoryModes.Parse(c.Memory);
         loader = new DataLoader(train, c.BatchSize, (ulong)c.Seed, shuffle: true,
             augment: Augmentation, dropLast: train.Count >= c.BatchSize);
         optimizer = CreateOptimizer(device, c, Model);
@@ -145,9 +146,11 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Continues the run whose last checkpoint is in <paramref name="run"/>, with its saved configuration (optionally a
-    /// different number of epochs, which changes the learning-rate schedule from there on).
+    /// different number of epochs, which changes the learning-rate schedule from there on, and optionally another memory
+    /// mode, which changes nothing but the memory and the time).
     /// </summary>
-    public static Trainer Resume(Device device, RunFolder run, ILogger log, ITrainingObserver? observer = null, int? epochs = null, TrainingData? data = null)
+    public static Trainer Resume(Device device, RunFolder run, ILogger log, ITrainingObserver? observer = null, int? epochs = null, TrainingData? data = null,
+        string? memory = null)
     {
         var (tensors, saved) = Checkpoint.Load(run.Last);
         foreach (var checkpoint in new[] { run.Last, run.Best })
@@ -155,6 +158,8 @@ public sealed class Trainer : IDisposable
                 log.Warning("{Sidecar} lagged its checkpoint (a write was interrupted between the two); rewritten from the checkpoint", Path.ChangeExtension(checkpoint, ".json"));
         if (epochs is { } e)
             saved = saved with { Config = saved.Config with { Epochs = e } };
+        if (memory is not null)
+            saved = saved with { Config = saved.Config with { Memory = memory } };
         var trainer = new Trainer(device, saved, run, log, observer, data);
         Checkpoint.Restore(run.Last, tensors, trainer.Model.StateDict());
         Checkpoint.Restore(run.Last, tensors, trainer.optimizer.NamedState, Checkpoint.OptimizerPrefix);

@@ -16,17 +16,19 @@ namespace Aia.Benchmarks;
 /// spike inputs (rate 0.2) and labels, forward over T steps, mean-over-time cross entropy, backward, Adam. Prints a
 /// per-layer forward breakdown, the memory breakdown, and one JSON line (same fields as the peer's) for side-by-side
 /// tables. The step is first planned without running (<see cref="MemoryBreakdown.DryRun"/>), which sizes the arena;
-/// the measured peak then shows whether the real steps allocated anything the plan did not have.
+/// the measured peak then shows whether the real steps allocated anything the plan did not have. <c>--memory low</c>
+/// runs the step with segment checkpointing (<see cref="Aia.Engine.Autodiff.SegmentCheckpoint"/>).
 /// </summary>
 public static class StepBenchmark
 {
     /// <summary>Runs the benchmark; returns the exit code.</summary>
     public static int Run(Device device, string model, string neuron, int steps, int size, int batch, int iterations,
-        bool dryRun = false, bool plan = true, bool quick = false)
+        bool dryRun = false, bool plan = true, bool quick = false, MemoryMode memory = MemoryMode.Default)
     {
         var spec = ModelSpec.Parse(model);
         var kind = NeuronKinds.Parse(neuron);
         var net = SpikingNetwork.Create(device, spec, kind, new NeuronOptions(), 2, size, size, 10, seed: 0);
+        net.Memory = memory;
         using var adam = new Adam(device, net.NamedParameters(), 1e-3);
         var rng = new Rng(0);
         var input = new float[steps * batch * 2 * size * size];
@@ -80,7 +82,7 @@ public static class StepBenchmark
         }
 
         Console.WriteLine($"device: {device.Description}");
-        Console.WriteLine($"model {spec.Name} ({spec}), {neuron}, T={steps}, batch {batch}, {size}x{size}: {net.ParameterCount():N0} parameters");
+        Console.WriteLine($"model {spec.Name} ({spec}), {neuron}, T={steps}, batch {batch}, {size}x{size}, memory {memory.Name()}: {net.ParameterCount():N0} parameters");
         MemoryBreakdown? planned = null;
         if (dryRun || plan)
         {
@@ -94,7 +96,7 @@ public static class StepBenchmark
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["peer"] = "aia-" + device.Kind.ToString().ToLowerInvariant(), ["arch"] = spec.Name, ["neuron"] = neuron, ["T"] = steps,
-                ["batch"] = batch, ["size"] = size, ["planned_mem_mib"] = Math.Round(planned!.Total / 1048576.0, 1),
+                ["batch"] = batch, ["size"] = size, ["memory"] = memory.Name(), ["planned_mem_mib"] = Math.Round(planned!.Total / 1048576.0, 1),
             }));
             return 0;
         }
@@ -131,6 +133,7 @@ public static class StepBenchmark
             ["T"] = steps,
             ["batch"] = batch,
             ["size"] = size,
+            ["memory"] = memory.Name(),
             ["precision"] = device.Precision.Name(),
             ["train_step_ms"] = Math.Round(step, 3),
             ["train_samples_per_s"] = Math.Round(batch / step * 1000, 1),
@@ -158,14 +161,26 @@ public static class StepBenchmark
             var x = Tensor.FromArray(device, shape, input);
             device.Synchronize();
             var clock = Stopwatch.StartNew();
-            foreach (var (name, layer) in net.Features.Children())
+            Tensor logits;
+            if (net.Memory == MemoryMode.Low)
             {
-                x = layer.Forward(x);
+                // Segments run as one: the forward of every layer, then the classifier.
+                logits = net.Forward(x);
                 device.Synchronize();
-                rows.Add(($"features.{name} {layer.GetType().Name}", clock.Elapsed.TotalMilliseconds));
+                rows.Add(("forward (segments, classifier)", clock.Elapsed.TotalMilliseconds));
                 clock.Restart();
             }
-            var logits = net.Classifier.Forward(Elementwise.Reshape(x, new Shape(x.Shape[0], x.Shape[1], (int)x.Shape.Product(2, x.Shape.Rank))));
+            else
+            {
+                foreach (var (name, layer) in net.Features.Children())
+                {
+                    x = layer.Forward(x);
+                    device.Synchronize();
+                    rows.Add(($"features.{name} {layer.GetType().Name}", clock.Elapsed.TotalMilliseconds));
+                    clock.Restart();
+                }
+                logits = net.Classifier.Forward(Elementwise.Reshape(x, new Shape(x.Shape[0], x.Shape[1], (int)x.Shape.Product(2, x.Shape.Rank))));
+            }
             var loss = Losses.CrossEntropy(Time.MeanOverTime(logits), device.Arena.Upload<int>(labels));
             device.Synchronize();
             rows.Add(("classifier + loss", clock.Elapsed.TotalMilliseconds));
