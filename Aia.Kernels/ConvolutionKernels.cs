@@ -36,7 +36,7 @@ public static class ConvolutionKernels
         GemmTile.Multiply<MatrixOperand, SpikeInputColumns, PlanesResult, TP>(
             new MatrixOperand(w, g.OutChannels, g.Patch, 1),
             new SpikeInputColumns(bits, g),
-            new PlanesResult(y, g.OutChannels, g.OutPlane, bias, hasBias, 0),
+            new PlanesResult(y, g.OutChannels, g.OutPlaneDivisor, bias, hasBias, 0),
             t);
 
     /// <summary>
