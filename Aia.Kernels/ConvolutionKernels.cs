@@ -23,7 +23,20 @@ public static class ConvolutionKernels
         GemmTile.Multiply<MatrixOperand, InputColumns, PlanesResult, TP>(
             new MatrixOperand(w, g.OutChannels, g.Patch, 1),
             new InputColumns(x, g),
-            new PlanesResult(y, g.OutChannels, g.OutPlane, bias, hasBias, 0),
+            new PlanesResult(y, g.OutChannels, g.OutPlaneDivisor, bias, hasBias, 0),
+            t);
+
+    /// <summary>
+    /// <see cref="Forward{TP}"/> of an input of spikes kept as bits (<see cref="SpikeInputColumns"/>): the same products
+    /// of the same 0s and 1s, so y is the float input's bit for bit, with no unpacked copy of the spikes.
+    /// </summary>
+    public static void ForwardFromBits<TP>(ArrayView<uint> bits, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
+        ConvGeometry g, GemmTiling t, int hasBias)
+        where TP : struct, ITileProduct =>
+        GemmTile.Multiply<MatrixOperand, SpikeInputColumns, PlanesResult, TP>(
+            new MatrixOperand(w, g.OutChannels, g.Patch, 1),
+            new SpikeInputColumns(bits, g),
+            new PlanesResult(y, g.OutChannels, g.OutPlaneDivisor, bias, hasBias, 0),
             t);
 
     /// <summary>
@@ -36,7 +49,7 @@ public static class ConvolutionKernels
         GemmTile.Multiply<TransposedWeights, GradientColumns, PlanesResult, TP>(
             new TransposedWeights(w, g),
             new GradientColumns(dy, g),
-            new PlanesResult(dx, g.InChannels, g.InPlane, dx, 0, accumulate),
+            new PlanesResult(dx, g.InChannels, g.InPlaneDivisor, dx, 0, accumulate),
             t);
 
     /// <summary>
@@ -51,6 +64,19 @@ public static class ConvolutionKernels
         GemmTile.Multiply<GradientRows, InputRows, MatrixResult, TP>(
             new GradientRows(dy, g),
             new InputRows(x, g),
+            new MatrixResult(dw, g.Patch, 1, g.OutChannels * g.Patch, dw, 0, accumulate),
+            t);
+
+    /// <summary>
+    /// <see cref="BackwardWeight{TP}"/> of an input of spikes kept as bits (<see cref="SpikeInputRows"/>): dw bit for bit
+    /// as from the float input, with no unpacked copy of the spikes.
+    /// </summary>
+    public static void BackwardWeightFromBits<TP>(ArrayView<float> dy, ArrayView<uint> bits, ArrayView<float> dw,
+        ConvGeometry g, GemmTiling t, int accumulate)
+        where TP : struct, ITileProduct =>
+        GemmTile.Multiply<GradientRows, SpikeInputRows, MatrixResult, TP>(
+            new GradientRows(dy, g),
+            new SpikeInputRows(bits, g),
             new MatrixResult(dw, g.Patch, 1, g.OutChannels * g.Patch, dw, 0, accumulate),
             t);
 }

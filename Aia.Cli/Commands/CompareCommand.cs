@@ -137,7 +137,7 @@ public static class CompareCommand
         if (!File.Exists(run.Last))
             throw new InvalidDataException($"{path} exists but holds no checkpoint (a run stopped before its first epoch?); remove it or pick another --study.");
         var state = Checkpoint.Load(run.Last).State;
-        var saved = state.Config with { Epochs = expected.Epochs, Device = expected.Device, LogInterval = expected.LogInterval, Cache = expected.Cache };
+        var saved = state.Config with { Epochs = expected.Epochs, Device = expected.Device, Memory = expected.Memory, LogInterval = expected.LogInterval, Cache = expected.Cache };
         if (saved != expected)
             throw new InvalidDataException($"{path} was trained with other settings than this study asks for ({Differences(saved, expected)}); use another --study or the same options.");
         return (state.Epoch >= expected.Epochs && state.BatchInEpoch == 0, state.Epoch);

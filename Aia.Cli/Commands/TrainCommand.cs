@@ -134,6 +134,10 @@ public class TrainingOptions
     [Option("seed", HelpText = "Seed of initialisation, shuffling and augmentation (default 1).")]
     public int? Seed { get; set; }
 
+    [Option("memory", HelpText = "default (fastest) | low: segment checkpointing, keeps only each block's input spikes (as bits) and reruns the block's forward in the backward; the same gradients bit for bit in less device memory, slower. Also with --resume.")]
+    [OneOf("default", "low")]
+    public string? Memory { get; set; }
+
     [Option("device", Default = "auto", HelpText = "auto | cuda | opencl | cpu.")]
     public string Device { get; set; } = "auto";
 
@@ -243,6 +247,7 @@ public class TrainingOptions
             Augment = !NoAugment && b.Augment,
             Augmentation = NoAugment ? null : AugmentPolicy?.Trim().ToLowerInvariant() ?? b.Augmentation,
             Seed = Seed ?? b.Seed,
+            Memory = Memory?.Trim().ToLowerInvariant() ?? b.Memory,
             Device = Device,
             LogInterval = LogInterval ?? b.LogInterval,
         };
@@ -284,7 +289,7 @@ public static class TrainCommand
             var progress = new TrainingProgress(o.Quiet);
             using var trainer = resume is null
                 ? Trainer.Start(device, config, run, log, progress)
-                : Trainer.Resume(device, run, log, progress, o.Epochs);
+                : Trainer.Resume(device, run, log, progress, o.Epochs, memory: o.Memory?.Trim().ToLowerInvariant());
             bool finished = progress.Run(() => trainer.Train(cancel.Token));
             log.Information("Run folder: {Run} (metrics.csv, plots/, checkpoints/)", run.Root);
             return finished ? 0 : 130;

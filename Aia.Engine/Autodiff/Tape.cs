@@ -16,11 +16,19 @@ public sealed class Tape
     private readonly Device device;
     private readonly List<(Tensor Output, Action Backward, ArenaBlock[] Saved)> entries = [];
     private int noGradDepth;
+    private int recomputeDepth;
 
     internal Tape(Device device) => this.device = device;
 
     /// <summary>False inside <see cref="NoGrad"/>: nothing is recorded and outputs never require grad.</summary>
     public bool IsRecording => noGradDepth == 0;
+
+    /// <summary>
+    /// True while a backward closure reruns a forward to rebuild what was not kept (<see cref="SegmentCheckpoint"/>): the
+    /// rerun computes the same values but leaves the step's side effects alone (batch norm running statistics, spike
+    /// counts, dropout's step counter), which the first forward already had.
+    /// </summary>
+    public bool Recomputing => recomputeDepth > 0;
 
     /// <summary>
     /// When set, <see cref="Backward"/> synchronises after every closure and adds its time (milliseconds) under the
@@ -35,7 +43,22 @@ public sealed class Tape
     public IDisposable NoGrad()
     {
         noGradDepth++;
-        return new Scope(this);
+        return new Scope(() => noGradDepth--);
+    }
+
+    /// <summary>
+    /// Set by <see cref="SegmentCheckpoint"/> while a rerun runs the last Conv-BN and neuron of a segment, whose outputs no
+    /// forward op reads (the segment's output gradient is given, and the neuron's backward reruns it from the convolution
+    /// output): the batch norm and the neuron then record their backward without computing their output
+    /// (<see cref="Tensor.Virtual"/>), so the rerun never holds them.
+    /// </summary>
+    internal bool OutputUnread { get; set; }
+
+    /// <summary>Marks a forward rerun (<see cref="Recomputing"/>) until the returned scope is disposed.</summary>
+    internal IDisposable Recompute()
+    {
+        recomputeDepth++;
+        return new Scope(() => recomputeDepth--);
     }
 
     /// <summary>
@@ -78,8 +101,21 @@ public sealed class Tape
         SavedBytesAtBackward = device.Arena.UsedBytes;
         var (seed, _) = loss.GradientTarget();
         Ops.Elementwise.Fill(device, seed, 1f);
+        Run(0);
+    }
+
+    /// <summary>
+    /// Runs the closures recorded since <paramref name="mark"/> (a <see cref="Count"/> taken earlier) in reverse and drops
+    /// them: the backward of a forward rerun inside a backward closure (<see cref="SegmentCheckpoint"/>), whose output
+    /// gradient the caller has set. Profiled time stays with the enclosing closure.
+    /// </summary>
+    internal void BackwardFrom(int mark) => Run(mark);
+
+    private void Run(int mark)
+    {
         var clock = new System.Diagnostics.Stopwatch();
-        for (int i = entries.Count - 1; i >= 0; i--)
+        var profile = mark == 0 ? Profile : null;
+        for (int i = entries.Count - 1; i >= mark; i--)
         {
             var (output, backward, saved) = entries[i];
             clock.Restart();
@@ -94,13 +130,13 @@ public sealed class Tape
                 if (output.Grad is { IsPersistent: false } grad)
                     grad.Release();
             }
-            if (Profile is null)
+            if (profile is null)
                 continue;
             device.Synchronize();
             string op = OpName(backward);
-            Profile[op] = Profile.GetValueOrDefault(op) + clock.Elapsed.TotalMilliseconds;
+            profile[op] = profile.GetValueOrDefault(op) + clock.Elapsed.TotalMilliseconds;
         }
-        entries.Clear();
+        entries.RemoveRange(mark, entries.Count - mark);
     }
 
     /// <summary>"Class.Method" of the op that recorded a closure (compiler names look like <c>&lt;Conv2d&gt;b__0</c>).</summary>
@@ -118,14 +154,14 @@ public sealed class Tape
     /// <summary>Drops everything recorded (an evaluation step, or a step abandoned after an error).</summary>
     public void Clear() => entries.Clear();
 
-    private sealed class Scope(Tape tape) : IDisposable
+    private sealed class Scope(Action exit) : IDisposable
     {
         private bool disposed;
 
         public void Dispose()
         {
             if (!disposed)
-                tape.noGradDepth--;
+                exit();
             disposed = true;
         }
     }

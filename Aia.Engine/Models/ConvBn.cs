@@ -20,6 +20,7 @@ public sealed class ConvBn(Conv2d conv, BatchNorm2d bn) : Module
     {
         var c = Conv.Forward(x);
         c.Intermediate = true;
+        c.Block!.SingleReader = true; // read by the batch norm alone: its backward writes dc over c
         var y = Bn.Forward(c);
         c.Consumed();
         return y;

@@ -36,6 +36,12 @@ public sealed class SpikingNetwork : Module
     /// <summary>[channels, height, width] of one input frame.</summary>
     public int[] InputShape { get; }
 
+    /// <summary>
+    /// How a recorded forward keeps activations for the backward: <see cref="MemoryMode.Low"/> runs <see cref="Features"/>
+    /// through <see cref="Autodiff.SegmentCheckpoint"/> (the same gradients, less memory, more time).
+    /// </summary>
+    public MemoryMode Memory { get; set; }
+
     /// <summary>Whether this is a folded inference network (convolutions with bias, no BatchNorm, no beta).</summary>
     public bool IsFolded { get; private init; }
 
@@ -97,7 +103,9 @@ public sealed class SpikingNetwork : Module
     {
         if (x.Shape.Rank != 5 || x.Shape[2] != InputShape[0] || x.Shape[3] != InputShape[1] || x.Shape[4] != InputShape[2])
             throw new ArgumentException($"The network takes [T, N, {InputShape[0]}, {InputShape[1]}, {InputShape[2]}] inputs, got {x.Shape}.");
-        var features = Features.Forward(x);
+        var features = Memory == MemoryMode.Low && x.Device.Tape.IsRecording
+            ? Autodiff.SegmentCheckpoint.Forward(Features.Layers, x)
+            : Features.Forward(x);
         var flat = Ops.Elementwise.Reshape(features, new Shape(features.Shape[0], features.Shape[1], (int)features.Shape.Product(2, features.Shape.Rank)));
         features.Intermediate = features != x;
         flat.Intermediate = features != x;

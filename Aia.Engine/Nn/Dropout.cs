@@ -31,6 +31,7 @@ public sealed class Dropout(float p, ulong seed, bool sharedOverTime = false) : 
     {
         if (!Training || P == 0f)
             return x;
-        return Regularization.Dropout(x, P, Seed, Step++, SharedOverTime);
+        // A forward rerun by --memory low draws the mask of the forward it repeats.
+        return Regularization.Dropout(x, P, Seed, x.Device.Tape.Recomputing ? Step - 1 : Step++, SharedOverTime);
     }
 }

@@ -20,18 +20,30 @@ public static class Convolution
         var d = x.Device;
         var lead = x.Shape.ToArray()[..^3];
         var y = Tensor.Empty(d, new Shape([.. lead, g.OutChannels, g.OutHeight, g.OutWidth]));
-        Forward(d, x.View, weight.View, bias?.View, y.View, g);
+        // Spikes that exist only as bits (a --memory low rerun) are gathered from the bits.
+        if (x.Block is { IsFreed: true, SpikeBits: { } inputBits })
+            ForwardFromBits(d, inputBits, weight.View, bias?.View, y.View, g);
+        else
+            Forward(d, x.View, weight.View, bias?.View, y.View, g);
         if (d.Tape.Needs(x, weight, bias))
         {
             d.Tape.Record(y, () =>
             {
                 if (y.Grad is not { } dy) return;
-                // The weight gradient first: a copy of x rebuilt for it (spikes from their bits) is freed before dx exists.
+                // The weight gradient first: spikes freed after the forward are read from their bits; another input freed
+                // and rebuilt for it is freed before dx exists.
                 if (weight.RequiresGrad)
                 {
                     var (dw, acc) = weight.GradientTarget();
-                    BackwardWeight(d, dy.View, x.ReadForBackward(out var rebuilt), dw, g, acc);
-                    rebuilt?.Free();
+                    if (x.Block is { IsFreed: true, SpikeBits: { } bits })
+                    {
+                        BackwardWeightFromBits(d, dy.View, bits, dw, g, acc);
+                    }
+                    else
+                    {
+                        BackwardWeight(d, dy.View, x.ReadForBackward(out var rebuilt), dw, g, acc);
+                        rebuilt?.Free();
+                    }
                 }
                 if (x.RequiresGrad)
                 {
@@ -80,6 +92,16 @@ public static class Convolution
         d.Launch(GemmLaunch.Kernel(d, ConvolutionKernels.Forward<VectorTileProduct>, ConvolutionKernels.Forward<MicrotileProduct>), GemmLaunch.Config(d, t), x, w, bias ?? w, y, g, t, bias is null ? 0 : 1);
     }
 
+    /// <summary>y = conv(x, w) (+ bias) of input spikes kept as <paramref name="bits"/>; no tape. Bit for bit <see cref="Forward"/> of the floats.</summary>
+    public static void ForwardFromBits(Device d, ArrayView<uint> bits, ArrayView<float> w, ArrayView<float>? bias, ArrayView<float> y,
+        ConvGeometry g, GemmTiling? tiling = null)
+    {
+        var t = tiling ?? ForwardTiling(d.Launches, g);
+        GemmLaunch.RequireSingleSplit(t, "Conv2d forward");
+        d.Launch(GemmLaunch.Kernel(d, ConvolutionKernels.ForwardFromBits<VectorTileProduct>, ConvolutionKernels.ForwardFromBits<MicrotileProduct>),
+            GemmLaunch.Config(d, t), bits, w, bias ?? w, y, g, t, bias is null ? 0 : 1);
+    }
+
     /// <summary>dx (+)= the input gradient of the convolution; no tape.</summary>
     public static void BackwardData(Device d, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvGeometry g,
         bool accumulate, GemmTiling? tiling = null)
@@ -98,6 +120,16 @@ public static class Convolution
         var kernel = GemmLaunch.Kernel(d, ConvolutionKernels.BackwardWeight<VectorTileProduct>, ConvolutionKernels.BackwardWeight<MicrotileProduct>);
         GemmLaunch.WithSplits(d, t, dw, accumulate, (target, acc) =>
             d.Launch(kernel, GemmLaunch.Config(d, t), dy, x, target, g, t, acc));
+    }
+
+    /// <summary>dw (+)= the weight gradient of the convolution of input spikes kept as <paramref name="bits"/>; no tape. Bit for bit <see cref="BackwardWeight"/> of the floats.</summary>
+    public static void BackwardWeightFromBits(Device d, ArrayView<float> dy, ArrayView<uint> bits, ArrayView<float> dw, ConvGeometry g,
+        bool accumulate, GemmTiling? tiling = null)
+    {
+        var t = tiling ?? BackwardWeightTiling(d.Launches, g);
+        var kernel = GemmLaunch.Kernel(d, ConvolutionKernels.BackwardWeightFromBits<VectorTileProduct>, ConvolutionKernels.BackwardWeightFromBits<MicrotileProduct>);
+        GemmLaunch.WithSplits(d, t, dw, accumulate, (target, acc) =>
+            d.Launch(kernel, GemmLaunch.Config(d, t), dy, bits, target, g, t, acc));
     }
 
     /// <summary>

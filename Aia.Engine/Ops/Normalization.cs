@@ -12,7 +12,7 @@ public static class Normalization
     /// Batch normalisation of x [B, C, ...] per channel C, over B and the trailing dimensions (the caller folds
     /// time into B: [T * N, C, H, W] or [T * N, F]). Training: batch statistics (biased variance), and the running
     /// statistics are updated on the device: running = (1 - momentum) running + momentum batch, with the unbiased
-    /// variance for runningVar (PyTorch). Evaluation: the running statistics. The backward runs through the batch
+    /// variance for runningVar (PyTorch), except in a forward rerun (<see cref="Autodiff.Tape.Recomputing"/>). Evaluation: the running statistics. The backward runs through the batch
     /// statistics (training) or treats the running ones as constants (evaluation).
     /// </summary>
     public static Tensor BatchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, bool training,
@@ -25,16 +25,23 @@ public static class Normalization
             if (t.Shape != new Shape(g.Channels))
                 throw new ArgumentException($"BatchNorm: {name} has shape {t.Shape}, expected [{g.Channels}] for input {x.Shape}.");
         }
-        var y = Tensor.Empty(d, x.Shape);
+        // A rerun whose output no forward op reads (Tape.OutputUnread) computes the statistics only: the output is rebuilt
+        // (or read through the affine map) by the backward that needs it.
+        bool unread = training && d.Tape.Recomputing && d.Tape.OutputUnread;
+        // Without a backward, data that this batch norm alone reads is normalised in place (the kernel reads x[k] before it writes y[k]).
+        bool record = d.Tape.Needs(x, weight, bias);
+        bool over = !unread && !record && x.Block is { SingleReader: true, IsFreed: false };
+        var xIn = x.View;
+        var y = unread ? Tensor.Virtual(d, x.Shape) : over ? Tensor.Over(x, x.Shape) : Tensor.Empty(d, x.Shape);
         var invStd = d.Arena.Allocate<float>(g.Channels);
         ArrayView<float> mean;
         if (training)
         {
             mean = d.Arena.Allocate<float>(g.Channels);
             var partials = d.Arena.Allocate<float>(2L * g.Items);
-            d.Launch(BatchNormKernels.StatisticsPartials, ItemConfig(d, g), x.View, partials, g);
-            d.Launch(BatchNormKernels.Statistics, d.GridStride(g.Channels), x.View, partials, mean, invStd,
-                runningMean.View, runningVar.View, g, momentum, eps, 1);
+            d.Launch(BatchNormKernels.StatisticsPartials, ItemConfig(d, g), xIn, partials, g);
+            d.Launch(BatchNormKernels.Statistics, d.GridStride(g.Channels), xIn, partials, mean, invStd,
+                runningMean.View, runningVar.View, g, momentum, eps, d.Tape.Recomputing ? 0 : 1);
         }
         else
         {
@@ -42,15 +49,18 @@ public static class Normalization
             d.Launch(BatchNormKernels.RunningInvStd, d.GridStride(g.Channels), runningVar.View, invStd, eps);
         }
         var config = ItemConfig(d, g);
-        d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, y.View, g);
+        if (!unread)
+            d.Launch(BatchNormKernels.Normalize, config, xIn, mean, invStd, weight.View, bias.View, y.View, g);
+        y.Block!.Transient = true;
+        if (over)
+            return y;
         // The output is transient: a backward that needs it after the forward consumed it (a neuron's) rebuilds it
         // from x and the saved statistics with the same kernel, bit for bit (the affine parameters change only after
         // the backward).
-        y.Block!.Transient = true;
         y.Block.Rematerialize = view => d.Launch(BatchNormKernels.Normalize, config, x.View, mean, invStd, weight.View, bias.View, view, g);
         if (training)
             y.Block.Normalized = (x, new Aia.Kernels.Neurons.BatchNormAffine(mean, invStd, weight.View, bias.View));
-        if (d.Tape.Needs(x, weight, bias))
+        if (record)
         {
             x.PinForBackward();
             d.Tape.Record(y, () => Backward(y, x, weight, bias, mean, invStd, g, training));
@@ -72,9 +82,18 @@ public static class Normalization
         d.Launch(BatchNormKernels.Gradients, d.GridStride(g.Channels), partials, weight.View, invStd, dWeight, dBias, coefficients, g,
             Elementwise.Flag(accWeight), Elementwise.Flag(accBias), training ? 1 : 0);
         if (!x.RequiresGrad) return;
-        var (dx, acc) = x.GradientTarget();
-        d.Launch(BatchNormKernels.InputGradient, ItemConfig(d, g), dy.View, x.View, mean, coefficients, dx, WithQuads(d, g, dx),
+        // The convolution output of Conv-BN is read by this backward last: dx goes over it (the kernel reads x[k] before it
+        // writes dx[k], in the same thread).
+        bool over = x.Block is { SingleReader: true, IsFreed: false } && !x.HasGrad;
+        var xv = x.View;
+        var (dx, acc) = over ? (xv, false) : x.GradientTarget();
+        d.Launch(BatchNormKernels.InputGradient, ItemConfig(d, g), dy.View, xv, mean, coefficients, dx, WithQuads(d, g, dx),
             Elementwise.Flag(acc));
+        if (over)
+        {
+            x.Grad = Tensor.Over(x, x.Shape);
+            x.HasGrad = true;
+        }
     }
 
     /// <summary>One group per (channel, chunk) item, at most a full grid; groups loop over the items.</summary>

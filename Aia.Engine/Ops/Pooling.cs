@@ -15,7 +15,10 @@ public static class Pooling
         var d = x.Device;
         var g = Geometry("AvgPool2d", x.Shape, kernel, stride ?? kernel);
         var y = Tensor.Empty(d, OutputShape(x.Shape, g));
-        d.Launch(PoolingKernels.AvgForward, d.GridStride(g.OutputLength), x.View, y.View, Layout(d, g, x.View));
+        if (x.Block is { IsFreed: true, SpikeBits: { } kept })
+            d.Launch(Aia.Kernels.Neurons.SpikeBitsKernels.AvgPool, d.GridStride(g.OutputLength), kept, y.View, g); // spikes that exist only as bits
+        else
+            d.Launch(PoolingKernels.AvgForward, d.GridStride(g.OutputLength), x.View, y.View, Layout(d, g, x.View));
         if (x.Block is { SpikeBits: { } bits })
         {
             // Pooled spikes: transient, rebuilt from the spike bits (kept until the neuron's backward) when read.

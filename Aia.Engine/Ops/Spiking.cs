@@ -38,11 +38,12 @@ public static class Spiking
         bool record = d.Tape.Needs(x, w);
         var p = Parameters("Spiking.Plif", x, options, savePotential: false);
         var pSave = Parameters("Spiking.Plif", x, options, savePotential: true);
-        var xIn = x.View;
-        var o = Tensor.OverOrEmpty(x, x.Shape);
+        var xIn = x.View; // before the spikes take over x's memory
+        var (o, unread) = Output(x);
         int chunks = Chunks(d, 1, p.Neurons);
-        d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xIn, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
-        var bits = KeepSpikes(o, record);
+        if (!unread)
+            d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xIn, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
             d.Tape.Record(o, () =>
@@ -76,12 +77,13 @@ public static class Spiking
         var pSave = Parameters("Spiking.CachedAia", x, options, savePotential: true);
         if (beta.Length != p.Channels)
             throw new ArgumentException($"Spiking.CachedAia: beta has {beta.Length} values but the input {x.Shape} has {p.Channels} channels (dim 2).");
-        var xIn = x.View;
-        var o = Tensor.OverOrEmpty(x, x.Shape);
+        var xIn = x.View; // before the spikes take over x's memory
+        var (o, unread) = Output(x);
         int chunks = Chunks(d, p.Channels, p.Positions);
         var items = ItemConfig(d, p.Channels * chunks);
-        d.Launch(CachedAiaKernels.Forward, items, xIn, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
-        var bits = KeepSpikes(o, record);
+        if (!unread)
+            d.Launch(CachedAiaKernels.Forward, items, xIn, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
             d.Tape.Record(o, () =>
@@ -89,11 +91,16 @@ public static class Spiking
                 if (o.Grad is not { } g) return;
                 if (x.Block is { IsFreed: true, Normalized: var (source, bn) } && x.RequiresGrad && !x.HasGrad && source.Length == x.Length)
                 {
-                    // x was a batch norm's output: read it from the convolution output, u recomputed into dx (the fused form).
+                    // x was a batch norm's output: read it from the convolution output, u recomputed tile by tile into a
+                    // small per-group scratch (the fused form); dx goes over g when nothing else holds g.
                     var fusedPartials = d.Arena.Allocate<float>((long)p.Channels * chunks);
-                    var (dxFused, _) = x.GradientTarget();
-                    d.Launch(CachedAiaKernels.BackwardFromNormalized, items, g.View, source.View, bn, beta.View, dxFused, fusedPartials, chunks,
-                        WithLaunchShape(d, pSave, source.View, g.View, dxFused));
+                    bool overG = o.Intermediate && g.Block is { Holds: 1 };
+                    var dxFused = overG ? g.View : x.GradientTarget().View;
+                    var shape = WithLaunchShape(d, pSave, source.View, g.View, dxFused);
+                    var potentials = d.Arena.Allocate<float>((long)items.GridDim.X * p.Steps * NeuronDynamics.TileFloats(d.GroupSize, shape));
+                    d.Launch(CachedAiaKernels.BackwardFromNormalized, items, g.View, source.View, bn, beta.View, dxFused, potentials, fusedPartials,
+                        chunks, shape);
+                    if (overG) x.AdoptOrAddGradient(g);
                     BetaGradient(beta, fusedPartials, chunks, p.Channels);
                     return;
                 }
@@ -135,12 +142,13 @@ public static class Spiking
         bool record = d.Tape.Needs(x);
         var p = Parameters(op, x, options, savePotential: false);
         var pSave = Parameters(op, x, options, savePotential: true);
-        var xIn = x.View;
-        var o = Tensor.OverOrEmpty(x, x.Shape);
+        var xIn = x.View; // before the spikes take over x's memory
+        var (o, unread) = Output(x);
         int chunks = Chunks(d, 1, p.Neurons);
         var items = ItemConfig(d, chunks);
-        d.Launch(LifKernels.Forward, items, xIn, o.View, d.Arena.Allocate<float>(0), chunks, p);
-        var bits = KeepSpikes(o, record);
+        if (!unread)
+            d.Launch(LifKernels.Forward, items, xIn, o.View, d.Arena.Allocate<float>(0), chunks, p);
+        var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
             d.Tape.Record(o, () =>
@@ -159,6 +167,19 @@ public static class Spiking
             }, bits);
         }
         return o;
+    }
+
+    /// <summary>
+    /// The spikes' tensor: written over the input currents where they are transient and rebuildable, or new; or, in a rerun
+    /// whose output no forward op reads (<see cref="Autodiff.Tape.OutputUnread"/>), not computed at all (Unread: the
+    /// backward reruns the forward from the input currents anyway).
+    /// </summary>
+    private static (Tensor Spikes, bool Unread) Output(Tensor x)
+    {
+        var tape = x.Device.Tape;
+        if (tape.Recomputing && tape.OutputUnread && tape.IsRecording)
+            return (Tensor.Virtual(x.Device, x.Shape), true);
+        return (Tensor.OverOrEmpty(x, x.Shape), false);
     }
 
     /// <summary>The kernel parameters for input currents <paramref name="x"/>; throws naming the op on a bad shape.</summary>

@@ -48,6 +48,12 @@ public sealed class ArenaBlock
     public bool Pinned { get; set; }
 
     /// <summary>
+    /// Set on data that one op alone reads (a convolution output inside Conv-BN, read by its batch norm): once it has read
+    /// it, that op may write over it, its output where no backward needs the data, or the data's gradient in its backward.
+    /// </summary>
+    public bool SingleReader { get; set; }
+
+    /// <summary>
     /// Set when the block is a training-mode batch norm's output: its input (alive until the batch norm's backward) and
     /// statistics, from which a neuron backward reads the values directly (<see cref="Kernels.Neurons.InputAffine"/>).
     /// </summary>

@@ -109,6 +109,9 @@ public sealed class MemoryArena : IDisposable
         return block;
     }
 
+    /// <summary>A block of <paramref name="bytes"/> that never had memory: freed from the start (see <see cref="Tensor.Virtual"/>).</summary>
+    internal ArenaBlock Unplaced(long bytes) => new(this, -1, 0, AlignUp(Math.Max(1, bytes)), Generation, -1) { IsFreed = true };
+
     /// <summary>Frees <paramref name="block"/> now (a block of an earlier step, or one already freed, is ignored).</summary>
     public void Free(ArenaBlock block)
     {

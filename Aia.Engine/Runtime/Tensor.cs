@@ -17,11 +17,13 @@ public sealed class Tensor : IDisposable
     private readonly long generation;
     private readonly ArenaBlock? block;
     private bool holdReleased;
+    private readonly bool isVirtual;
 
     private Tensor(Device device, Shape shape, ArrayView<float> view, MemoryBuffer1D<float, Stride1D.Dense>? owner, long generation,
-        ArenaBlock? block = null)
+        ArenaBlock? block = null, bool isVirtual = false)
     {
-        if (view.Length != shape.Length)
+        this.isVirtual = isVirtual;
+        if (!isVirtual && view.Length != shape.Length)
             throw new ArgumentException($"A view of {view.Length} elements cannot have shape {shape}.");
         Device = device;
         Shape = shape;
@@ -68,7 +70,7 @@ public sealed class Tensor : IDisposable
             if (generation >= 0 && generation != Device.Arena.Generation)
                 throw new InvalidOperationException(
                     $"Tensor {Name ?? Shape.ToString()} belongs to an earlier step: the memory arena has been reset since.");
-            if (block is { IsFreed: true })
+            if (block is { IsFreed: true } && !isVirtual)
                 throw new InvalidOperationException(
                     $"Tensor {Name ?? Shape.ToString()} was used after its last recorded use: its memory has been freed.");
             return view;
@@ -94,16 +96,40 @@ public sealed class Tensor : IDisposable
 
     /// <summary>
     /// A step tensor for an op's output written in place over <paramref name="input"/> (same element count) when the input
-    /// is transient, unpinned and rebuildable (the forward consumes it, a backward rebuilds it), else a new one.
+    /// is transient, unpinned and rebuildable (the forward consumes it, a backward rebuilds it; without a backward it need
+    /// not be rebuildable), else a new one.
     /// </summary>
     internal static Tensor OverOrEmpty(Tensor input, Shape shape)
     {
-        if (input.block is { Transient: true, Pinned: false, IsFreed: false, Rematerialize: not null } b && shape.Length == input.Length)
+        if (input.block is { Transient: true, Pinned: false, IsFreed: false } b && (b.Rematerialize is not null || !input.Device.Tape.IsRecording)
+            && shape.Length == input.Length)
         {
             var moved = input.Device.Arena.Transfer(b);
             return new(input.Device, shape, moved.View<float>(shape.Length), null, input.Device.Arena.Generation, moved);
         }
         return Empty(input.Device, shape);
+    }
+
+    /// <summary>
+    /// A step tensor whose values a forward rerun did not compute, because nothing reads them before the backward
+    /// (<see cref="Autodiff.Tape.OutputUnread"/>): it has no memory, its block counts as freed, and a backward gets its
+    /// values through <see cref="ReadForBackward()"/> (or reads them from <see cref="ArenaBlock.Normalized"/>) when the op
+    /// sets <see cref="ArenaBlock.Rematerialize"/>. Its <see cref="View"/> is an empty placeholder no kernel may touch.
+    /// </summary>
+    internal static Tensor Virtual(Device device, Shape shape)
+    {
+        var b = device.Arena.Unplaced(shape.Length * sizeof(float));
+        return new(device, shape, default, null, device.Arena.Generation, b, isVirtual: true);
+    }
+
+    /// <summary>
+    /// A step tensor of <paramref name="shape"/> (the same element count) in the memory of <paramref name="input"/>, which may
+    /// no longer be read (its block counts as freed): for an op that writes its result over its input's data.
+    /// </summary>
+    internal static Tensor Over(Tensor input, Shape shape)
+    {
+        var moved = input.Device.Arena.Transfer(input.block!);
+        return new(input.Device, shape, moved.View<float>(shape.Length), null, input.Device.Arena.Generation, moved);
     }
 
     /// <summary>A zero-filled step tensor from the arena.</summary>
@@ -184,6 +210,12 @@ public sealed class Tensor : IDisposable
         return t;
     }
 
+    /// <summary>
+    /// A step tensor over device memory the arena does not own (a slot of an <see cref="Upload.InputRing"/>): valid until
+    /// the arena's next reset like any step tensor, never freed by the arena or the tape.
+    /// </summary>
+    internal static Tensor Over(Device device, Shape shape, ArrayView<float> view) => new(device, shape, view, null, device.Arena.Generation);
+
     /// <summary>A zero-filled tensor that owns its device buffer (parameters, optimizer state).</summary>
     public static Tensor Persistent(Device device, Shape shape, string? name = null)
     {
@@ -198,7 +230,7 @@ public sealed class Tensor : IDisposable
     {
         if (shape.Length != Length)
             throw new ArgumentException($"Cannot view {Shape} ({Length} elements) as {shape} ({shape.Length} elements).");
-        return new Tensor(Device, shape, View, null, generation, block) { Name = Name };
+        return new Tensor(Device, shape, View, null, generation, block, isVirtual) { Name = Name };
     }
 
     /// <summary>Copies host data into the tensor (without a device synchronisation on CUDA, see <see cref="MemoryArena.CopyIn{T}"/>).</summary>
@@ -251,6 +283,27 @@ public sealed class Tensor : IDisposable
         }
         var (target, accumulate) = GradientTarget();
         Ops.Elementwise.CopyOrAdd(Device, gradient.View, target, accumulate);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="other"/>'s gradient (same element count) to this tensor: it becomes this tensor's gradient
+    /// without a copy when this one has none yet, else it is added and let go. <paramref name="other"/> is left without one.
+    /// </summary>
+    internal void TakeGradientOf(Tensor other)
+    {
+        if (other.Grad is not { } g || !other.HasGrad)
+            return;
+        other.Grad = null;
+        other.HasGrad = false;
+        if (!HasGrad && !IsPersistent && g.Shape == Shape)
+        {
+            Grad = g;
+            HasGrad = true;
+            return;
+        }
+        var (target, accumulate) = GradientTarget();
+        Ops.Elementwise.CopyOrAdd(Device, g.View, target, accumulate);
+        g.Release();
     }
 
     /// <inheritdoc/>

@@ -6,6 +6,7 @@ using Aia.Engine.Nn.Neurons;
 using Aia.Engine.Ops;
 using Aia.Engine.Optim;
 using Aia.Engine.Runtime;
+using Aia.Engine.Runtime.Upload;
 using ILGPU;
 using ILGPU.Runtime;
 using Device = Aia.Engine.Runtime.Device;
@@ -35,6 +36,7 @@ public sealed class Trainer : IDisposable
     private readonly MetricsLog metrics;
     private readonly Tensor lossSum;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> correct;
+    private InputRing? ring;
     private TrainingState state;
 
     private Trainer(Device device, TrainingState state, RunFolder run, ILogger log, ITrainingObserver? observer, TrainingData? splits)
@@ -56,6 +58,7 @@ public sealed class Trainer : IDisposable
         var frame = train.FrameShape; // [T, 2, H, W]
         Model = SpikingNetwork.Create(device, ModelSpec.Parse(c.Model), NeuronKinds.Parse(c.Neuron), NeuronOptionsOf(c),
             frame[1], frame[2], frame[3], train.Classes, c.Seed);
+        Model.Memory = MemoryModes.Parse(c.Memory);
         loader = new DataLoader(train, c.BatchSize, (ulong)c.Seed, shuffle: true,
             augment: Augmentation, dropLast: train.Count >= c.BatchSize);
         optimizer = CreateOptimizer(device, c, Model);
@@ -89,6 +92,13 @@ public sealed class Trainer : IDisposable
             name = "nda-noflip" + name.Trim()[3..];
         return AugmentOptions.Policy(name);
     }
+
+    /// <summary>
+    /// Upload every batch the plain way (a step tensor from the arena, copied from the loader's pinned but pageable buffer
+    /// on the default stream) instead of through the <see cref="InputRing"/>: the reference the ring is tested against.
+    /// Set before <see cref="Train"/>.
+    /// </summary>
+    public bool PlainUpload { get; set; }
 
     /// <summary>The network being trained.</summary>
     public SpikingNetwork Model { get; }
@@ -136,9 +146,11 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Continues the run whose last checkpoint is in <paramref name="run"/>, with its saved configuration (optionally a
-    /// different number of epochs, which changes the learning-rate schedule from there on).
+    /// different number of epochs, which changes the learning-rate schedule from there on, and optionally another memory
+    /// mode, which changes nothing but the memory and the time).
     /// </summary>
-    public static Trainer Resume(Device device, RunFolder run, ILogger log, ITrainingObserver? observer = null, int? epochs = null, TrainingData? data = null)
+    public static Trainer Resume(Device device, RunFolder run, ILogger log, ITrainingObserver? observer = null, int? epochs = null, TrainingData? data = null,
+        string? memory = null)
     {
         var (tensors, saved) = Checkpoint.Load(run.Last);
         foreach (var checkpoint in new[] { run.Last, run.Best })
@@ -146,6 +158,8 @@ public sealed class Trainer : IDisposable
                 log.Warning("{Sidecar} lagged its checkpoint (a write was interrupted between the two); rewritten from the checkpoint", Path.ChangeExtension(checkpoint, ".json"));
         if (epochs is { } e)
             saved = saved with { Config = saved.Config with { Epochs = e } };
+        if (memory is not null)
+            saved = saved with { Config = saved.Config with { Memory = memory } };
         var trainer = new Trainer(device, saved, run, log, observer, data);
         Checkpoint.Restore(run.Last, tensors, trainer.Model.StateDict());
         Checkpoint.Restore(run.Last, tensors, trainer.optimizer.NamedState, Checkpoint.OptimizerPrefix);
@@ -213,15 +227,14 @@ public sealed class Trainer : IDisposable
         {
             // The training step: forward over all T steps, loss of the time-averaged logits, BPTT, update.
             device.Arena.Reset();
-            var x = Tensor.FromArray(device, new Shape(batch.Shape), batch.Frames);           // [T, N, 2, H, W]
-            var labels = device.Arena.Upload(batch.Targets);                                   // [N]
+            var (x, labels, mixLabels) = Upload(batch);                                        // [T, N, 2, H, W], [N], [N] or []
             var logits = Model.Forward(x);                                                     // [T, N, K]
             var prediction = Time.MeanOverTime(logits);                                       // [N, K]
             var loss = Loss(c, logits, prediction, labels);
             if (batch.MixWeight < 1f)
             {
                 // CutMix: lambda CE(own labels) + (1 - lambda) CE(labels of the pasted box)
-                var mixed = Loss(c, logits, prediction, device.Arena.Upload(batch.MixTargets));
+                var mixed = Loss(c, logits, prediction, mixLabels);
                 loss = Elementwise.Add(Elementwise.Scale(loss, batch.MixWeight), Elementwise.Scale(mixed, 1f - batch.MixWeight));
             }
             optimizer.ZeroGrad();
@@ -263,6 +276,17 @@ public sealed class Trainer : IDisposable
             LossSum = sum, Correct = right, Samples = samples, Seconds = totals.Seconds + clock.Elapsed.TotalSeconds,
             Batches = batches, Spikes = totals.Spikes,
         };
+    }
+
+    /// <summary>The batch on the device: through the input ring, or the plain way (<see cref="PlainUpload"/>).</summary>
+    private InputBatch Upload(Batch batch)
+    {
+        var shape = new Shape(batch.Shape);
+        var mix = batch.MixWeight < 1f ? batch.MixTargets : default;
+        if (PlainUpload)
+            return new(Tensor.FromArray(device, shape, batch.Frames), device.Arena.Upload(batch.Targets), mix.Length > 0 ? device.Arena.Upload(mix) : default);
+        ring ??= new InputRing(device, (long)loader.BatchSize * batch.FrameShape.Aggregate(1, (a, b) => a * b), loader.BatchSize);
+        return ring.Upload(shape, batch.Frames, batch.Targets, mix);
     }
 
     private static Tensor Loss(TrainingConfig c, Tensor logits, Tensor prediction, ArrayView<int> labels) =>
@@ -410,6 +434,7 @@ public sealed class Trainer : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        ring?.Dispose();
         optimizer.Dispose();
         lossSum.Dispose();
         correct.Dispose();

@@ -79,6 +79,11 @@ public sealed record TrainingConfig
     public string? Recipe { get; init; }
     /// <summary>Seed of initialisation, shuffling, augmentation and dropout.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>
+    /// default (fastest) or low (segment checkpointing: less device memory, the backward reruns each segment's forward);
+    /// the gradients are the same bit for bit, so a run may change it when resumed.
+    /// </summary>
+    public string Memory { get; init; } = "default";
     /// <summary>auto, cuda, opencl or cpu.</summary>
     public string Device { get; init; } = "auto";
     /// <summary>Loader worker threads (0: automatic).</summary>
@@ -100,6 +105,7 @@ public sealed record TrainingConfig
             Models.ModelSpec.Parse(Model);
             Models.NeuronKinds.Parse(Neuron);
             Nn.Neurons.SurrogateFunctions.Parse(Surrogate);
+            Models.MemoryModes.Parse(Memory ?? "");
         }
         catch (ArgumentException e)
         {

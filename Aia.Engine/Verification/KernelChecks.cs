@@ -11,5 +11,6 @@ public static class KernelChecks
         ElementwiseChecks.Cases(scale)
             .Concat(NeuronChecks.Cases(scale))
             .Concat(LayerChecks.Cases(scale))
-            .Concat(ConvolutionChecks.Cases(scale, precision));
+            .Concat(ConvolutionChecks.Cases(scale, precision))
+            .Concat(UploadChecks.Cases(scale));
 }

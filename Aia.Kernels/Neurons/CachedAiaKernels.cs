@@ -47,26 +47,25 @@ public static class CachedAiaKernels
 
     /// <summary>
     /// <see cref="Backward"/> for input currents that are a batch norm's output x = (c - mean) * invStd * gamma + shift
-    /// (<see cref="InputAffine"/>), read from the convolution output <paramref name="c"/> instead of a copy of x: each item
-    /// first reruns the forward to get u[t] into <paramref name="dx"/> (spikes and potentials share it, u written last), then
-    /// runs the backward over it, overwriting u[k] with dx[k] (no accumulation). The same arithmetic in the same order
-    /// as the forward, the batch norm and <see cref="Backward"/>: dx and the partials are theirs bit for bit.
+    /// (<see cref="InputAffine"/>), read from the convolution output <paramref name="c"/> instead of a copy of x, with u
+    /// recomputed tile by tile into this group's part of <paramref name="potentials"/> (groups x T x
+    /// <see cref="NeuronDynamics.TileFloats"/> floats) instead of a saved tensor (<see cref="NeuronDynamics.RerunBackward"/>):
+    /// the same arithmetic in the same order as the forward, the batch norm and <see cref="Backward"/>, so dx (overwritten,
+    /// never accumulated) and the partials are theirs bit for bit. <paramref name="dx"/> may be <paramref name="g"/>.
     /// <paramref name="pSave"/> has <see cref="NeuronParameters.SavePotential"/> set.
     /// </summary>
     public static void BackwardFromNormalized(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, ArrayView<float> beta,
-        ArrayView<float> dx, ArrayView<float> partials, int chunks, NeuronParameters pSave)
+        ArrayView<float> dx, ArrayView<float> potentials, ArrayView<float> partials, int chunks, NeuronParameters pSave)
     {
         var state = NeuronDynamics.AllocateState();
         var shared = GroupReduce.Allocate();
-        int groups = Grid.DimX, items = pSave.Channels * chunks;
+        int groups = Grid.DimX, items = pSave.Channels * chunks, perGroup = potentials.IntLength / groups;
+        var own = potentials.SubView(Grid.IdxX * perGroup, perGroup);
         for (int item = Grid.IdxX; item < items; item += groups)
         {
             var slice = ChannelSlice.Of(item, chunks, pSave.Channels, pSave.Spatial, pSave.Positions);
             var affine = InputAffine.Of(bn.Mean, bn.InvStd, bn.Gamma, bn.Shift, slice.Channel);
-            float scale = beta[slice.Channel];
-            NeuronDynamics.Forward(slice, state, c, affine, scale, pSave.Decay, dx, dx, pSave);
-            Group.Barrier();
-            var sums = NeuronDynamics.Backward(slice, state, NeuronDynamics.CachedAia, g, dx, c, affine, scale, pSave.Decay, dx, 0, pSave);
+            var sums = NeuronDynamics.RerunBackward(slice, state, own, g, c, affine, beta[slice.Channel], pSave.Decay, dx, pSave);
             float sum = GroupReduce.Sum(shared, sums.Input);
             if (Group.IdxX == 0)
                 partials[item] = sum;

@@ -22,7 +22,7 @@ namespace Aia.Kernels.Neurons;
 /// depend on it bitwise; only the summation order of the parameter gradients does.
 /// </para>
 /// </summary>
-public static class NeuronDynamics
+public static partial class NeuronDynamics
 {
     /// <summary>Backward variant of LIF, IF and PLIF: dx[t] = du[t].</summary>
     public const int Lif = 0;

@@ -6,6 +6,7 @@ using Aia.Engine.Nn.Neurons;
 using Aia.Engine.Ops;
 using Aia.Engine.Optim;
 using Aia.Engine.Runtime;
+using Aia.Engine.Runtime.Upload;
 using Aia.Engine.Training;
 
 namespace Aia.Benchmarks;
@@ -15,17 +16,19 @@ namespace Aia.Benchmarks;
 /// spike inputs (rate 0.2) and labels, forward over T steps, mean-over-time cross entropy, backward, Adam. Prints a
 /// per-layer forward breakdown, the memory breakdown, and one JSON line (same fields as the peer's) for side-by-side
 /// tables. The step is first planned without running (<see cref="MemoryBreakdown.DryRun"/>), which sizes the arena;
-/// the measured peak then shows whether the real steps allocated anything the plan did not have.
+/// the measured peak then shows whether the real steps allocated anything the plan did not have. <c>--memory low</c>
+/// runs the step with segment checkpointing (<see cref="Aia.Engine.Autodiff.SegmentCheckpoint"/>).
 /// </summary>
 public static class StepBenchmark
 {
     /// <summary>Runs the benchmark; returns the exit code.</summary>
     public static int Run(Device device, string model, string neuron, int steps, int size, int batch, int iterations,
-        bool dryRun = false, bool plan = true, bool quick = false)
+        bool dryRun = false, bool plan = true, bool quick = false, MemoryMode memory = MemoryMode.Default)
     {
         var spec = ModelSpec.Parse(model);
         var kind = NeuronKinds.Parse(neuron);
         var net = SpikingNetwork.Create(device, spec, kind, new NeuronOptions(), 2, size, size, 10, seed: 0);
+        net.Memory = memory;
         using var adam = new Adam(device, net.NamedParameters(), 1e-3);
         var rng = new Rng(0);
         var input = new float[steps * batch * 2 * size * size];
@@ -33,18 +36,39 @@ public static class StepBenchmark
         var labels = Enumerable.Range(0, batch).Select(_ => rng.NextInt(10)).ToArray();
         var shape = new Shape(steps, batch, 2, size, size);
 
-        double Step()
+        InputRing? ring = null; // created for the back-to-back steps only, after the peak memory is read
+
+        // One step enqueued: the batch uploaded the plain way (arena, pageable memory, default stream) or through the ring.
+        void Enqueue(bool throughRing)
         {
-            var clock = Stopwatch.StartNew();
             device.Arena.Reset();
-            var x = Tensor.FromArray(device, shape, input);
-            var y = device.Arena.Upload<int>(labels);
+            var (x, y, _) = throughRing ? (ring ??= new InputRing(device, shape.Length, batch)).Upload(shape, input, labels)
+                : new InputBatch(Tensor.FromArray(device, shape, input), device.Arena.Upload<int>(labels), default);
             var loss = Losses.CrossEntropy(Time.MeanOverTime(net.Forward(x)), y);
             adam.ZeroGrad();
             device.Tape.Backward(loss);
             adam.Step();
+        }
+
+        double Step()
+        {
+            var clock = Stopwatch.StartNew();
+            Enqueue(throughRing: false);
             device.Synchronize();
             return clock.Elapsed.TotalMilliseconds;
+        }
+
+        // Steps back to back, one synchronisation at the end (as training runs between metric reads): what the ring's
+        // overlap of the next batch's copy with the previous step's kernels can save.
+        double Pipelined(bool throughRing, int count)
+        {
+            Enqueue(throughRing);
+            device.Synchronize();
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < count; i++)
+                Enqueue(throughRing);
+            device.Synchronize();
+            return clock.Elapsed.TotalMilliseconds / count;
         }
 
         double Inference()
@@ -58,7 +82,7 @@ public static class StepBenchmark
         }
 
         Console.WriteLine($"device: {device.Description}");
-        Console.WriteLine($"model {spec.Name} ({spec}), {neuron}, T={steps}, batch {batch}, {size}x{size}: {net.ParameterCount():N0} parameters");
+        Console.WriteLine($"model {spec.Name} ({spec}), {neuron}, T={steps}, batch {batch}, {size}x{size}, memory {memory.Name()}: {net.ParameterCount():N0} parameters");
         MemoryBreakdown? planned = null;
         if (dryRun || plan)
         {
@@ -72,7 +96,7 @@ public static class StepBenchmark
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["peer"] = "aia-" + device.Kind.ToString().ToLowerInvariant(), ["arch"] = spec.Name, ["neuron"] = neuron, ["T"] = steps,
-                ["batch"] = batch, ["size"] = size, ["planned_mem_mib"] = Math.Round(planned!.Total / 1048576.0, 1),
+                ["batch"] = batch, ["size"] = size, ["memory"] = memory.Name(), ["planned_mem_mib"] = Math.Round(planned!.Total / 1048576.0, 1),
             }));
             return 0;
         }
@@ -82,6 +106,8 @@ public static class StepBenchmark
         device.Arena.Reset();
         var measured = MemoryBreakdown.Of(device, net, adam);
         long trainingPeak = device.PeakBytes;
+        double plainPipelined = quick ? double.NaN : Pipelined(throughRing: false, iterations);
+        double ringPipelined = quick ? double.NaN : Pipelined(throughRing: true, iterations);
         double infer = double.NaN;
         if (!quick)
         {
@@ -92,6 +118,9 @@ public static class StepBenchmark
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train step {step:F1} ms ({batch / step * 1000:F1} samples/s), inference batch {infer:F1} ms, peak device memory {trainingPeak / 1048576.0:F1} MiB (training steps; {device.PeakBytes / 1048576.0:F1} MiB with inference)"));
+        if (!quick)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"back-to-back steps: {plainPipelined:F1} ms with the plain upload, {ringPipelined:F1} ms through the input ring ({(ring?.Overlapped == true ? "copy stream, overlapped" : "copies in line")})"));
         Console.WriteLine("measured memory (after the timed steps):");
         Console.Write(measured.Format());
         if (!quick)
@@ -104,13 +133,18 @@ public static class StepBenchmark
             ["T"] = steps,
             ["batch"] = batch,
             ["size"] = size,
+            ["memory"] = memory.Name(),
             ["precision"] = device.Precision.Name(),
             ["train_step_ms"] = Math.Round(step, 3),
             ["train_samples_per_s"] = Math.Round(batch / step * 1000, 1),
             ["infer_ms"] = double.IsNaN(infer) ? -1 : Math.Round(infer, 3),
+            ["pipelined_plain_ms"] = double.IsNaN(plainPipelined) ? -1 : Math.Round(plainPipelined, 3),
+            ["pipelined_ring_ms"] = double.IsNaN(ringPipelined) ? -1 : Math.Round(ringPipelined, 3),
+            ["input_overlapped"] = ring?.Overlapped == true,
             ["peak_mem_mib"] = Math.Round(trainingPeak / 1048576.0, 1),
             ["planned_mem_mib"] = planned is null ? -1 : Math.Round(planned.Total / 1048576.0, 1),
         }));
+        ring?.Dispose();
         return 0;
     }
 
@@ -127,14 +161,26 @@ public static class StepBenchmark
             var x = Tensor.FromArray(device, shape, input);
             device.Synchronize();
             var clock = Stopwatch.StartNew();
-            foreach (var (name, layer) in net.Features.Children())
+            Tensor logits;
+            if (net.Memory == MemoryMode.Low)
             {
-                x = layer.Forward(x);
+                // Segments run as one: the forward of every layer, then the classifier.
+                logits = net.Forward(x);
                 device.Synchronize();
-                rows.Add(($"features.{name} {layer.GetType().Name}", clock.Elapsed.TotalMilliseconds));
+                rows.Add(("forward (segments, classifier)", clock.Elapsed.TotalMilliseconds));
                 clock.Restart();
             }
-            var logits = net.Classifier.Forward(Elementwise.Reshape(x, new Shape(x.Shape[0], x.Shape[1], (int)x.Shape.Product(2, x.Shape.Rank))));
+            else
+            {
+                foreach (var (name, layer) in net.Features.Children())
+                {
+                    x = layer.Forward(x);
+                    device.Synchronize();
+                    rows.Add(($"features.{name} {layer.GetType().Name}", clock.Elapsed.TotalMilliseconds));
+                    clock.Restart();
+                }
+                logits = net.Classifier.Forward(Elementwise.Reshape(x, new Shape(x.Shape[0], x.Shape[1], (int)x.Shape.Product(2, x.Shape.Rank))));
+            }
             var loss = Losses.CrossEntropy(Time.MeanOverTime(logits), device.Arena.Upload<int>(labels));
             device.Synchronize();
             rows.Add(("classifier + loss", clock.Elapsed.TotalMilliseconds));

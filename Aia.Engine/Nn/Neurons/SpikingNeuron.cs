@@ -4,7 +4,8 @@ namespace Aia.Engine.Nn.Neurons;
 
 /// <summary>
 /// A multi-step spiking neuron layer: input currents [T, N, C, H, W] or [T, N, F] in, spikes of the same shape
-/// out. Every layer counts its spikes on the device as it runs (<see cref="Statistics"/>).
+/// out. Every layer counts its spikes on the device as it runs (<see cref="Statistics"/>; a forward rerun by
+/// <c>--memory low</c> does not count them again).
 /// </summary>
 public abstract class SpikingNeuron : Module
 {
@@ -21,7 +22,8 @@ public abstract class SpikingNeuron : Module
     public sealed override Tensor Forward(Tensor x)
     {
         var spikes = Fire(x);
-        Statistics.Accumulate(spikes);
+        if (!x.Device.Tape.Recomputing)
+            Statistics.Accumulate(spikes);
         return spikes;
     }
 
