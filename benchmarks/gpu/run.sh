@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU measurement of issue 10, in at most about 8 minutes on an H100/H200, from a self-contained publish
 # (no .NET on the GPU machine). Prepare on a machine with the SDK, from the repository root:
-#     ../shared/tools/device-bundle.sh Aia.Cli/Aia.Cli.csproj benchmarks/Aia.Benchmarks/Aia.Benchmarks.csproj
+#     bash benchmarks/gpu/bundle.sh     (one publish of both programs, about 36 MB: it fits the device tool's carry)
 # then on the GPU machine (the device tool's run with carry [".device"]):
 #     bash benchmarks/gpu/run.sh [.device/bundle.tar.xz] [results.jsonl]
 # It runs: aia devices; aia verify --device cuda in fp32, tf32 and bf16; the kernel benchmarks (GFLOP/s) in each
@@ -36,9 +36,10 @@ budget=$(( ${BUDGET_S:-480} * slow ))
 
 [ -f "$bundle" ] || { echo "no bundle at $bundle (make it with device-bundle.sh, see the header)" >&2; exit 1; }
 tar xJf "$bundle" -C "$work" || { echo "cannot unpack $bundle" >&2; exit 1; }
-aia=$(ls "$work"/Aia.Cli/aia 2>/dev/null || true)
-bench=$(ls "$work"/Aia.Benchmarks/Aia.Benchmarks 2>/dev/null || true)
-[ -x "$aia" ] && [ -x "$bench" ] || { echo "the bundle lacks Aia.Cli/aia or Aia.Benchmarks/Aia.Benchmarks" >&2; exit 1; }
+# bundle.sh puts both programs in aia/; device-bundle.sh in Aia.Cli/ and Aia.Benchmarks/.
+aia=$(find "$work" -maxdepth 2 -type f -name aia | head -1)
+bench=$(find "$work" -maxdepth 2 -type f -name Aia.Benchmarks | head -1)
+[ -n "$aia" ] && [ -x "$aia" ] && [ -n "$bench" ] && [ -x "$bench" ] || { echo "the bundle lacks the aia or Aia.Benchmarks executable" >&2; exit 1; }
 peer="$root/benchmarks/peers/torch_ref.py"
 [ -f "$peer" ] || peer="$work/torch_ref.py"
 
