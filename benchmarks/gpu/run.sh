@@ -11,9 +11,9 @@
 # ${OUT:-.}/gpu-results.jsonl); the full text output to gpu-run.log next to it. Each stage has a time limit (all
 # together 475 s), a stage that would end past BUDGET_S (480) is skipped, and a failed stage is recorded as
 # {"stage": ..., "exit": N} while the rest runs.
-# DEVICE=cpu runs every stage on the CPU accelerator at toy sizes instead (verify at batch scale 1/64, the kernels at
-# 1/256, the steps at T 2, batch 2, 32x32, time limits x 8, cuDNN and a CUDA-only peer skipped): a check of the script
-# and the bundle on a machine without a GPU, not a measurement.
+# DEVICE=cpu runs every stage on the CPU accelerator at toy sizes instead (verify in fp32 only, the kernels at
+# 1/256, the steps at T 2, batch 2, 32x32, time limits x 8, cuDNN and a CUDA-only peer skipped): a check of the
+# script and the bundle on a machine without a GPU, not a measurement.
 set -uo pipefail
 bundle=${1:-.device/bundle.tar.xz}
 results=${2:-${OUT:-.}/gpu-results.jsonl}
@@ -26,9 +26,9 @@ trap 'rm -rf "$work"' EXIT
 start=$(date +%s)
 device=${DEVICE:-cuda}
 case "$device" in
-  cuda) slow=1; verify_args=(); kernel_args=(--iterations 10)
+  cuda) slow=1; verify_args=(--precision all); kernel_args=(--iterations 10)
         step_args=(-T 10 --size 64 --batch 32 --iterations 10); peer_args=(--T 10 --size 64 --batch 32 --iters 10 --modes eager,compile) ;;
-  cpu)  slow=8; verify_args=(--scale 64); kernel_args=(--iterations 2 --scale 256)
+  cpu)  slow=8; verify_args=(--precision fp32); kernel_args=(--iterations 2 --scale 256)
         step_args=(-T 2 --size 32 --batch 2 --iterations 2); peer_args=(--T 2 --size 32 --batch 2 --iters 2 --warmup 1 --modes eager) ;;
   *) echo "DEVICE must be cuda or cpu, not '$device'" >&2; exit 2 ;;
 esac
@@ -74,7 +74,7 @@ for line in open(sys.argv[2]):
 echo "== devices (DEVICE=$device)" | tee -a "$log"
 timeout 15 "$aia" devices > "$work/devices.txt" 2>&1; cat "$work/devices.txt" >> "$log"; as_json devices "$work/devices.txt"
 echo "== verify ($(( $(date +%s) - start )) s)" | tee -a "$log"
-timeout $(( 90 * slow )) "$aia" verify --device "$device" --precision all "${verify_args[@]}" > "$work/verify.txt" 2>&1
+timeout $(( 90 * slow )) "$aia" verify --device "$device" "${verify_args[@]}" > "$work/verify.txt" 2>&1
 echo "{\"stage\": \"verify\", \"exit\": $?}" >> "$results"; cat "$work/verify.txt" >> "$log"; as_json verify "$work/verify.txt"
 
 for p in fp32 tf32 bf16; do
