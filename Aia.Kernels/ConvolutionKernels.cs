@@ -23,7 +23,7 @@ public static class ConvolutionKernels
         GemmTile.Multiply<MatrixOperand, InputColumns, PlanesResult, TP>(
             new MatrixOperand(w, g.OutChannels, g.Patch, 1),
             new InputColumns(x, g),
-            new PlanesResult(y, g.OutChannels, g.OutPlane, bias, hasBias, 0),
+            new PlanesResult(y, g.OutChannels, g.OutPlaneDivisor, bias, hasBias, 0),
             t);
 
     /// <summary>
@@ -36,7 +36,7 @@ public static class ConvolutionKernels
         GemmTile.Multiply<MatrixOperand, SpikeInputColumns, PlanesResult, TP>(
             new MatrixOperand(w, g.OutChannels, g.Patch, 1),
             new SpikeInputColumns(bits, g),
-            new PlanesResult(y, g.OutChannels, g.OutPlane, bias, hasBias, 0),
+            new PlanesResult(y, g.OutChannels, g.OutPlaneDivisor, bias, hasBias, 0),
             t);
 
     /// <summary>
@@ -49,7 +49,7 @@ public static class ConvolutionKernels
         GemmTile.Multiply<TransposedWeights, GradientColumns, PlanesResult, TP>(
             new TransposedWeights(w, g),
             new GradientColumns(dy, g),
-            new PlanesResult(dx, g.InChannels, g.InPlane, dx, 0, accumulate),
+            new PlanesResult(dx, g.InChannels, g.InPlaneDivisor, dx, 0, accumulate),
             t);
 
     /// <summary>

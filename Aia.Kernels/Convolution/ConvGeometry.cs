@@ -21,6 +21,13 @@ public readonly struct ConvGeometry
         Padding = padding;
         OutHeight = stride > 0 ? (height + 2 * padding - kernelHeight) / stride + 1 : 0;
         OutWidth = stride > 0 ? (width + 2 * padding - kernelWidth) / stride + 1 : 0;
+        InPlaneDivisor = new FastDivisor(InPlane);
+        WidthDivisor = new FastDivisor(width);
+        OutPlaneDivisor = new FastDivisor(OutPlane);
+        OutWidthDivisor = new FastDivisor(OutWidth);
+        TapsDivisor = new FastDivisor(Taps);
+        KernelWidthDivisor = new FastDivisor(kernelWidth);
+        StrideDivisor = new FastDivisor(stride);
     }
 
     /// <summary>Images (all leading axes folded).</summary>
@@ -55,6 +62,27 @@ public readonly struct ConvGeometry
 
     /// <summary>Output width.</summary>
     public int OutWidth { get; }
+
+    /// <summary>Division by <see cref="InPlane"/> in the kernels (as by the others below: see <see cref="FastDivisor"/>).</summary>
+    public FastDivisor InPlaneDivisor { get; }
+
+    /// <summary>Division by <see cref="Width"/>.</summary>
+    public FastDivisor WidthDivisor { get; }
+
+    /// <summary>Division by <see cref="OutPlane"/>.</summary>
+    public FastDivisor OutPlaneDivisor { get; }
+
+    /// <summary>Division by <see cref="OutWidth"/>.</summary>
+    public FastDivisor OutWidthDivisor { get; }
+
+    /// <summary>Division by <see cref="Taps"/>.</summary>
+    public FastDivisor TapsDivisor { get; }
+
+    /// <summary>Division by <see cref="KernelWidth"/>.</summary>
+    public FastDivisor KernelWidthDivisor { get; }
+
+    /// <summary>Division by <see cref="Stride"/>.</summary>
+    public FastDivisor StrideDivisor { get; }
 
     /// <summary>Pixels of one input plane.</summary>
     public int InPlane => Height * Width;

@@ -13,6 +13,7 @@ public readonly struct GradientColumns : IGemmOperand
 {
     private readonly ArrayView<float> dy;
     private readonly ConvGeometry g;
+    private readonly PlaneWalk positions;
 
     /// <summary>Wraps output gradient <paramref name="dy"/> [Batch, OutChannels, OutHeight, OutWidth].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -20,6 +21,7 @@ public readonly struct GradientColumns : IGemmOperand
     {
         this.dy = dy;
         this.g = g;
+        positions = new PlaneWalk(g.Batch, g.Height, g.InPlaneDivisor, g.WidthDivisor, g.OutChannels * g.OutPlane, 1, g.Padding);
     }
 
     /// <inheritdoc/>
@@ -28,18 +30,12 @@ public readonly struct GradientColumns : IGemmOperand
         where TP : struct, ITileProduct
     {
         int columns = g.Batch * g.InPlane;
+        var first = new TapCursor(k0 + walk.Row, g, g.OutPlane); // decoded once per chunk
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < columns; jq += walk.ColumnStep)
         {
             int n = start + 4 * jq;
-            var at = new PlanePosition(n, g.Height, g.Width);
-            var o0 = Origin(n, at);
-            at.Next();
-            var o1 = Origin(n + 1, at);
-            at.Next();
-            var o2 = Origin(n + 2, at);
-            at.Next();
-            var o3 = Origin(n + 3, at);
-            var tap = new TapCursor(k0 + walk.Row, g, g.OutPlane);
+            positions.Origins(n, out var o0, out var o1, out var o2, out var o3);
+            var tap = first;
             // Stride 1 and four positions of one input row: each tap reads four neighbouring output gradients.
             bool run = PixelOrigin.Run(o0, o3, g.Stride);
             for (int kk = walk.Row; kk < count; kk += walk.RowStep, tap.Advance(walk.RowStep))
@@ -52,11 +48,6 @@ public readonly struct GradientColumns : IGemmOperand
         }
     }
 
-    /// <summary>The image and padded position (ih + p, iw + p) of input position n, at (b, ih, iw) <paramref name="at"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private PixelOrigin Origin(int n, PlanePosition at) => n >= g.Batch * g.InPlane
-        ? PixelOrigin.Outside
-        : new PixelOrigin(at.Image * g.OutChannels * g.OutPlane, at.Row + g.Padding, at.Column + g.Padding);
 
     /// <summary>dy at the output position that tap (kh, kw) of channel plane <paramref name="plane"/> connects to, or zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -68,8 +59,8 @@ public readonly struct GradientColumns : IGemmOperand
         int oh = dh, ow = dw;
         if (stride != 1)
         {
-            oh = dh / stride;
-            ow = dw / stride;
+            oh = g.StrideDivisor.Divide(dh);
+            ow = g.StrideDivisor.Divide(dw);
             if (oh * stride != dh || ow * stride != dw)
                 return 0f;
         }

@@ -30,7 +30,7 @@ public readonly struct GradientRows : IGemmOperand
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.OutChannels; jq += walk.ColumnStep)
         {
             int co = start + 4 * jq, valid = g.OutChannels - co;
-            int k = k0 + walk.Row, b = k / outPlane, p = k - b * outPlane;
+            int k = k0 + walk.Row, b = g.OutPlaneDivisor.Divide(k), p = k - b * outPlane;
             int plane = b * imageStride + co * outPlane;
             for (int kk = walk.Row; kk < count;)
             {

@@ -14,6 +14,7 @@ public readonly struct InputRows : IGemmOperand
 {
     private readonly ArrayView<float> x;
     private readonly ConvGeometry g;
+    private readonly PlaneWalk taps;
 
     /// <summary>Wraps input <paramref name="x"/> [Batch, InChannels, Height, Width].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -21,6 +22,7 @@ public readonly struct InputRows : IGemmOperand
     {
         this.x = x;
         this.g = g;
+        taps = new PlaneWalk(g.InChannels, g.KernelHeight, g.TapsDivisor, g.KernelWidthDivisor, g.InPlane, 1, -g.Padding);
     }
 
     /// <inheritdoc/>
@@ -33,15 +35,8 @@ public readonly struct InputRows : IGemmOperand
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.Patch; jq += walk.ColumnStep)
         {
             int n = start + 4 * jq;
-            var at = new PlanePosition(n, g.KernelHeight, g.KernelWidth);
-            var o0 = Origin(n, at);
-            at.Next();
-            var o1 = Origin(n + 1, at);
-            at.Next();
-            var o2 = Origin(n + 2, at);
-            at.Next();
-            var o3 = Origin(n + 3, at);
-            int k = k0 + walk.Row, b = k / outPlane, p = k - b * outPlane, oh = p / outWidth, ow = p - oh * outWidth;
+            taps.Origins(n, out var o0, out var o1, out var o2, out var o3);
+            int k = k0 + walk.Row, b = g.OutPlaneDivisor.Divide(k), p = k - b * outPlane, oh = g.OutWidthDivisor.Divide(p), ow = p - oh * outWidth;
             int image = b * imageStride;
             for (int kk = walk.Row; kk < count;)
             {
@@ -89,9 +84,4 @@ public readonly struct InputRows : IGemmOperand
         return (uint)row < (uint)g.Height && column >= 0 && column + 3 < g.Width;
     }
 
-    /// <summary>The channel plane and tap offset (relative to an output position) of weight position n = (ci, kh, kw) <paramref name="at"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private PixelOrigin Origin(int n, PlanePosition at) => n >= g.Patch
-        ? PixelOrigin.Outside
-        : new PixelOrigin(at.Image * g.InPlane, at.Row - g.Padding, at.Column - g.Padding);
 }

@@ -15,17 +15,19 @@ public readonly struct PlanesResult : IGemmResult
     private readonly ArrayView<float> bias;
     private readonly int channels;
     private readonly int plane;
+    private readonly FastDivisor planeDivisor;
     private readonly int hasBias;
     private readonly int accumulate;
 
     /// <summary>Describes the result.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public PlanesResult(ArrayView<float> y, int channels, int plane, ArrayView<float> bias, int hasBias, int accumulate)
+    public PlanesResult(ArrayView<float> y, int channels, FastDivisor plane, ArrayView<float> bias, int hasBias, int accumulate)
     {
         this.y = y;
         this.bias = bias;
         this.channels = channels;
-        this.plane = plane;
+        this.plane = plane.Divisor;
+        planeDivisor = plane;
         this.hasBias = hasBias;
         this.accumulate = accumulate;
     }
@@ -34,7 +36,7 @@ public readonly struct PlanesResult : IGemmResult
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(int split, int m, int n, int rows, int columns, Float4 r0, Float4 r1, Float4 r2, Float4 r3)
     {
-        int image = n / plane, p = n - image * plane;
+        int image = planeDivisor.Divide(n), p = n - image * plane;
         int at = (image * channels + m) * plane + p;
         if (p + columns > plane)
         {
@@ -73,7 +75,7 @@ public readonly struct PlanesResult : IGemmResult
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Offset(int m, int n)
     {
-        int image = n / plane;
+        int image = planeDivisor.Divide(n);
         return (image * channels + m) * plane + n - image * plane;
     }
 

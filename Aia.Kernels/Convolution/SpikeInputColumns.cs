@@ -12,6 +12,7 @@ public readonly struct SpikeInputColumns : IGemmOperand
 {
     private readonly ArrayView<uint> bits;
     private readonly ConvGeometry g;
+    private readonly PlaneWalk positions;
 
     /// <summary>Wraps the bits of input spikes [Batch, InChannels, Height, Width].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -19,6 +20,7 @@ public readonly struct SpikeInputColumns : IGemmOperand
     {
         this.bits = bits;
         this.g = g;
+        positions = new PlaneWalk(g.Batch, g.OutHeight, g.OutPlaneDivisor, g.OutWidthDivisor, g.InChannels * g.InPlane, g.Stride, -g.Padding);
     }
 
     /// <inheritdoc/>
@@ -27,18 +29,12 @@ public readonly struct SpikeInputColumns : IGemmOperand
         where TP : struct, ITileProduct
     {
         int columns = g.Batch * g.OutPlane, height = g.Height, imageWidth = g.Width;
+        var first = new TapCursor(k0 + walk.Row, g, g.InPlane); // decoded once per chunk
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < columns; jq += walk.ColumnStep)
         {
             int n = start + 4 * jq;
-            var at = new PlanePosition(n, g.OutHeight, g.OutWidth);
-            var o0 = Origin(n, at);
-            at.Next();
-            var o1 = Origin(n + 1, at);
-            at.Next();
-            var o2 = Origin(n + 2, at);
-            at.Next();
-            var o3 = Origin(n + 3, at);
-            var tap = new TapCursor(k0 + walk.Row, g, g.InPlane);
+            positions.Origins(n, out var o0, out var o1, out var o2, out var o3);
+            var tap = first;
             // Stride 1 and four positions of one output row: the taps read four neighbouring pixels.
             bool run = PixelOrigin.Run(o0, o3, g.Stride);
             for (int kk = walk.Row; kk < count; kk += walk.RowStep, tap.Advance(walk.RowStep))
@@ -55,9 +51,4 @@ public readonly struct SpikeInputColumns : IGemmOperand
         }
     }
 
-    /// <summary>The image, top row and left column of the receptive field of output position n, at (b, oh, ow) <paramref name="at"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private PixelOrigin Origin(int n, PlanePosition at) => n >= g.Batch * g.OutPlane
-        ? PixelOrigin.Outside
-        : new PixelOrigin(at.Image * g.InChannels * g.InPlane, at.Row * g.Stride - g.Padding, at.Column * g.Stride - g.Padding);
 }

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Aia.Kernels.Convolution;
 
 /// <summary>
-/// Walks the reduction index k = (channel, kh, kw) of an im2col-style operand without divisions after the start:
-/// the channel's plane offset and the tap row and column, stepped by any number of reduction steps.
+/// Walks the reduction index k = (channel, kh, kw) of an im2col-style operand without divisions: decoded at the start
+/// with two <see cref="FastDivisor"/> multiplies, then the channel's plane offset and the tap row and column are
+/// stepped by any number of reduction steps.
 /// </summary>
 public struct TapCursor
 {
@@ -17,8 +18,8 @@ public struct TapCursor
         kernelHeight = g.KernelHeight;
         kernelWidth = g.KernelWidth;
         this.planeSize = planeSize;
-        int channel = k / g.Taps, tap = k - channel * g.Taps;
-        Row = tap / kernelWidth;
+        int channel = g.TapsDivisor.Divide(k), tap = k - channel * g.Taps;
+        Row = g.KernelWidthDivisor.Divide(tap);
         Column = tap - Row * kernelWidth;
         Plane = channel * planeSize;
     }

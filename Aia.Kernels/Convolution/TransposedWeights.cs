@@ -30,7 +30,7 @@ public readonly struct TransposedWeights : IGemmOperand
         for (int jq = walk.Column; jq < width / 4 && start + 4 * jq < g.InChannels; jq += walk.ColumnStep)
         {
             int ci = start + 4 * jq, valid = g.InChannels - ci;
-            int k = k0 + walk.Row, co = k / taps, tap = k - co * taps;
+            int k = k0 + walk.Row, co = g.TapsDivisor.Divide(k), tap = k - co * taps;
             int filter = co * filterStride + ci * taps;
             for (int kk = walk.Row; kk < count; kk += walk.RowStep)
             {

@@ -52,8 +52,8 @@ public static class GemmTile
         int tilesM = t.TilesM, tilesMN = tilesM * t.TilesN, tiles = tilesMN * t.Splits;
         for (int tile = firstTile; tile < tiles; tile += groups)
         {
-            int split = tile / tilesMN, rest = tile - split * tilesMN;
-            int tn = rest / tilesM, tm = rest - tn * tilesM;
+            int split = t.TilesMNDivisor.Divide(tile), rest = tile - split * tilesMN;
+            int tn = t.TilesMDivisor.Divide(rest), tm = rest - tn * tilesM;
             int m0 = tm * tileM, n0 = tn * tileN;
             int kBegin = split * t.SplitLength, kEnd = Math.Min(t.K, kBegin + t.SplitLength);
             int rows = t.M - m0, cols = t.N - n0;

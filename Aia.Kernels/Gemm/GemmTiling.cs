@@ -28,6 +28,10 @@ public readonly struct GemmTiling
         int perSplit = (k + splits - 1) / splits;
         SplitLength = (perSplit + chunkK - 1) / chunkK * chunkK;
         Splits = (k + SplitLength - 1) / SplitLength;
+        TilesM = (m + tileM - 1) / tileM;
+        TilesN = (n + tileN - 1) / tileN;
+        TilesMDivisor = new FastDivisor(TilesM);
+        TilesMNDivisor = new FastDivisor(TilesM * TilesN);
     }
 
     /// <summary>Rows of C.</summary>
@@ -55,10 +59,16 @@ public readonly struct GemmTiling
     public int SplitLength { get; }
 
     /// <summary>Tiles along M.</summary>
-    public int TilesM => (M + TileM - 1) / TileM;
+    public int TilesM { get; }
 
     /// <summary>Tiles along N.</summary>
-    public int TilesN => (N + TileN - 1) / TileN;
+    public int TilesN { get; }
+
+    /// <summary>Division by <see cref="TilesM"/> in the kernels (the tile index to its position, see <see cref="FastDivisor"/>).</summary>
+    public FastDivisor TilesMDivisor { get; }
+
+    /// <summary>Division by <see cref="TilesM"/> x <see cref="TilesN"/> (the tile index to its split).</summary>
+    public FastDivisor TilesMNDivisor { get; }
 
     /// <summary>Work items of a launch: tiles times splits.</summary>
     public int TileCount => TilesM * TilesN * Splits;

@@ -18,14 +18,15 @@ namespace Aia.Tests.Kernels;
 /// dynamic shared memory the launch planning may ask for within the 48 KiB a kernel gets without an opt-in.
 /// Skipped (with the reason) where there is no ptxas; CI fetches it and sets <c>AIA_PTXAS</c>, and then a broken
 /// ptxas fails the test. With <c>AIA_PTXAS_TABLE=file.md</c> the registers, shared memory and occupancy of every
-/// kernel are written there as a markdown table (docs/gpu.md carries it).
+/// kernel are written there as a markdown table (docs/gpu.md carries it), with the integer divisions and remainders
+/// by a runtime value in its PTX (each some twenty instructions on the GPU).
 /// </summary>
 public sealed class PtxasTests
 {
     /// <summary>Shared memory a kernel may use without cuFuncSetAttribute, bytes.</summary>
     private const int SharedLimit = 48 * 1024;
 
-    private static readonly ConcurrentDictionary<string, (Ptxas.Report Sm80, Ptxas.Report Sm90, bool Gemm)> Reports = new();
+    private static readonly ConcurrentDictionary<string, (Ptxas.Report Sm80, Ptxas.Report Sm90, bool Gemm, int Divisions)> Reports = new();
     private static Context? context;
 
     private static Context Ctx => context ??= Context.Create(b => b.Math(MathMode.Fast32BitOnly).Optimize(OptimizationLevel.O1).EnableAlgorithms());
@@ -62,7 +63,7 @@ public sealed class PtxasTests
             Assert.That(r.SharedBytes + DynamicShared(kernel), Is.LessThanOrEqualTo(SharedLimit),
                 $"{name}: {r.SharedBytes} B static + {DynamicShared(kernel)} B dynamic shared memory on {arch}");
         }
-        Reports[name] = (reports[0], reports[1], kernel.IsGenericMethod);
+        Reports[name] = (reports[0], reports[1], kernel.IsGenericMethod, Ptxas.RuntimeDivisions(compiled.PTXAssembly));
     }
 
     /// <summary>
@@ -77,14 +78,14 @@ public sealed class PtxasTests
     private static string Table()
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| kernel | registers sm_80 | registers sm_90 | stack B | static shared B | groups of 256 per SM (sm_80 / sm_90) | occupancy sm_80 / sm_90 |");
-        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (name, (a, h, generic)) in Reports.OrderBy(p => p.Key, StringComparer.Ordinal))
+        sb.AppendLine("| kernel | registers sm_80 | registers sm_90 | stack B | static shared B | groups of 256 per SM (sm_80 / sm_90) | occupancy sm_80 / sm_90 | div/rem by a register |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (name, (a, h, generic, divisions)) in Reports.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             int dynamicShared = generic ? TypicalGemmShared(name) : 0;
             int ga = Groups(a.Registers, a.SharedBytes + dynamicShared, 164 * 1024), gh = Groups(h.Registers, h.SharedBytes + dynamicShared, 228 * 1024);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| `{name}` | {a.Registers} | {h.Registers} | {a.StackBytes} | {a.SharedBytes} | {ga} / {gh} | {ga * 8 * 100 / 64} % / {gh * 8 * 100 / 64} % |");
+                $"| `{name}` | {a.Registers} | {h.Registers} | {a.StackBytes} | {a.SharedBytes} | {ga} / {gh} | {ga * 8 * 100 / 64} % / {gh * 8 * 100 / 64} % | {divisions} |");
         }
         return sb.ToString();
     }

@@ -86,6 +86,12 @@ internal static partial class Ptxas
         public bool HasUsage => UsageRegex().IsMatch(Output);
     }
 
+    /// <summary>Integer divisions and remainders by a register (not an immediate) in <paramref name="ptx"/>.</summary>
+    public static int RuntimeDivisions(string ptx) => RuntimeDivisionRegex().Count(ptx);
+
+    [GeneratedRegex(@"\b(?:div|rem)\.[su](?:32|64)\s+%\w+,\s*[^,;]+,\s*%\w+;")]
+    private static partial Regex RuntimeDivisionRegex();
+
     [GeneratedRegex(@"Used (\d+) registers")]
     private static partial Regex RegistersRegex();
 
