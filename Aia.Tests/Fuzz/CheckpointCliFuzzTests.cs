@@ -9,7 +9,7 @@ namespace Aia.Tests.Fuzz;
 /// checkpoint that training wrote (bytes, and the JSON header re-packed with a valid length so that the mutation
 /// reaches the field checks). Each case must end with exit 0 (the damage was harmless) or 1 with
 /// <c>aia VERB: FILE: ...</c> naming the checkpoint, within a time limit, with no exception escaping; the user's file
-/// in the run folder and the checkpoint itself stay as they were. Cases per verb: <see cref="FuzzHarness.Cases"/>/10.
+/// in the run folder and the checkpoint itself stay as they were. Cases per verb: <see cref="FuzzHarness.Cases"/>/20, at least 16.
 /// </summary>
 [Category("Fuzz")]
 [NonParallelizable]
@@ -41,7 +41,7 @@ public sealed class CheckpointCliFuzzTests
         string run = Path.Combine(dir, verb), checkpoint = Path.Combine(run, "checkpoints", "best.safetensors"), notes = Path.Combine(run, "notes.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         File.WriteAllText(notes, "the user's own file");
-        int cases = Math.Max(16, FuzzHarness.Cases / 10), refused = 0;
+        int cases = Math.Max(16, FuzzHarness.Cases / 20), refused = 0;
         var failures = new List<string>();
         for (int i = 0; i < cases && failures.Count < 3; i++)
         {

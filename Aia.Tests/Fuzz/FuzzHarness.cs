@@ -30,7 +30,7 @@ public static class FuzzHarness
         Func<string, object?> parse, params Type[] extra)
     {
         var failures = new List<string>();
-        int accepted = 0, cases = 0;
+        int accepted = 0, cases = 0, failed = 0;
         string path = Path.Combine(folder, fileName);
         foreach (var (seed, bytes, what) in mutants)
         {
@@ -67,6 +67,12 @@ public static class FuzzHarness
                 failures.Add($"seed {seed} ({what}): the message does not name the file: {input.Message}");
             if (allocated > AllocationBound(bytes.Length))
                 failures.Add($"seed {seed} ({what}): allocated {allocated:N0} bytes for a {bytes.Length:N0}-byte file (bound {AllocationBound(bytes.Length):N0})");
+            if (failures.Count > failed && Environment.GetEnvironmentVariable("AIA_FUZZ_KEEP") is { Length: > 0 } keep)
+            {
+                Directory.CreateDirectory(keep);
+                File.Copy(path, Path.Combine(keep, $"{seed}-{fileName}"), overwrite: true);
+            }
+            failed = failures.Count;
             if (failures.Count >= 5) break;
         }
         Assert.That(failures, Is.Empty, $"{failures.Count} of {cases} cases failed:\n" + string.Join("\n", failures));

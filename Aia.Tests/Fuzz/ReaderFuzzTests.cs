@@ -173,5 +173,21 @@ public sealed class ReaderFuzzTests
         });
     }
 
+    [Test]
+    public void NirGraph()
+    {
+        string valid = Path.Combine(dir, "valid.nir");
+        Engine.IO.Nir.NirFile.Write(valid, Engine.Models.NirExport.Graph(Nir.NirModels.Create("4,A", "lif").Folded));
+        var bytes = File.ReadAllBytes(valid);
+        if (Environment.GetEnvironmentVariable("AIA_FUZZ_KEEP") is { Length: > 0 } keep) { Directory.CreateDirectory(keep); File.Copy(valid, Path.Combine(keep, "valid.nir"), true); }
+        var regions = Enumerable.Range(0, 32).Select(i => (int)((long)bytes.Length * i / 32)).ToArray();
+        var device = Support.TestDevice.Cpu;
+        FuzzHarness.Run(dir, "f.nir", FuzzHarness.Binary(bytes, regions, 13_000_000), p =>
+        {
+            device.Arena.Reset();
+            return Engine.Models.NirImport.Load(device, p);
+        }, typeof(Engine.IO.Nir.NirFormatException));
+    }
+
     private static float[] TestData(int n) => Enumerable.Range(0, n).Select(i => i * 0.25f - 1).ToArray();
 }

@@ -77,7 +77,7 @@ public sealed class NirCliTests
     private static IEnumerable<TestCaseData> BadFiles()
     {
         yield return new TestCaseData("junk", "not a readable HDF5 file").SetName("NotHdf5");
-        yield return new TestCaseData("truncated", "not a readable HDF5 file").SetName("Truncated");
+        yield return new TestCaseData("truncated", "past the end of the file").SetName("Truncated");
         yield return new TestCaseData("missing", "no such file").SetName("Missing");
         yield return new TestCaseData("no-graph", "no group 'node'").SetName("Hdf5ButNotNir");
         yield return new TestCaseData("array-type", "'type' must be a scalar string").SetName("OneElementTypeArray");

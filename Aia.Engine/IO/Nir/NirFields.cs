@@ -91,7 +91,7 @@ internal static class NirFields
         foreach (var child in m.Children())
         {
             if (child is IH5Dataset d && IsString(d) && d.Space.Type == H5DataspaceType.Scalar)
-                result[child.Name] = d.Read<string>();
+                result[child.Name] = Charge(d, $"node/metadata/{child.Name}").Read<string>();
         }
         return result;
     }
@@ -109,8 +109,31 @@ internal static class NirFields
 
     private static IH5Dataset Dataset(IH5Group g, string field, string where) =>
         g.LinkExists(field) && g.Get(field) is IH5Dataset d
-            ? d
+            ? Charge(d, $"{where}: '{field}'")
             : throw new NirFormatException($"{where}: missing field '{field}'");
+
+    /// <summary>
+    /// Bytes the datasets of the file being read may still decode into (set by <see cref="NirFile.Read"/>: 16 per
+    /// byte of the file plus 4 MiB, far above what compression gives real NIR files: VGGSNN decodes to about twice
+    /// its gzip-compressed file): a damaged size field cannot
+    /// make the reader allocate gigabytes for a small file.
+    /// </summary>
+    [ThreadStatic]
+    internal static long ReadBudget;
+
+    /// <summary>Takes <paramref name="d"/>'s decoded size from <see cref="ReadBudget"/>, or refuses it before anything is read.</summary>
+    private static IH5Dataset Charge(IH5Dataset d, string what)
+    {
+        ulong elements = 1;
+        foreach (ulong n in d.Space.Type == H5DataspaceType.Scalar ? [] : d.Space.Dimensions)
+            elements = n == 0 || elements <= ulong.MaxValue / n ? elements * n : ulong.MaxValue;
+        ulong size = (ulong)Math.Max(1L, (long)d.Type.Size);
+        ulong bytes = elements <= ulong.MaxValue / size ? elements * size : ulong.MaxValue;
+        if (bytes > (ulong)Math.Max(0, ReadBudget))
+            throw new NirFormatException($"{what} declares {Describe(d)}, {bytes:N0} bytes, more than a file of this size can hold");
+        ReadBudget -= (long)bytes;
+        return d;
+    }
 
     private static bool IsString(IH5Dataset d) =>
         d.Type.Class is H5DataTypeClass.String

@@ -92,6 +92,9 @@ public static class NirFile
     private static object Array(NirArray a) =>
         a.Rank == 0 ? a.Data[0] : new H5Dataset(a.Data, fileDims: a.Shape.Select(d => (ulong)d).ToArray());
 
+    /// <summary>The largest NIR file read (2 GB: the file is read into memory once).</summary>
+    public const long MaxBytes = 2_000_000_000;
+
     /// <summary>
     /// Reads the NIR graph in <paramref name="path"/>; throws <see cref="NirFormatException"/> saying what is wrong
     /// when the file is not HDF5, not NIR, damaged, or uses a node type the engine does not run.
@@ -102,7 +105,11 @@ public static class NirFile
             throw new FileNotFoundException($"{path}: no such file", path);
         try
         {
-            using var file = H5File.OpenRead(path);
+            // Bounded and checked before PureHDF sees it: no folders, pipes or devices, no damaged object header or heap (PureHDF trusts both).
+            byte[] bytes = BoundedFile.ReadAllBytes(path, MaxBytes, problem => new NirFormatException(problem));
+            Hdf5Integrity.Check(bytes);
+            NirFields.ReadBudget = 16 * bytes.LongLength + (4L << 20);
+            using var file = H5File.Open(new MemoryStream(bytes, writable: false), leaveOpen: false);
             if (!file.LinkExists("node"))
                 throw new NirFormatException("no group 'node' at the root: this HDF5 file is not a NIR graph");
             if (!file.LinkExists("version"))
@@ -120,7 +127,11 @@ public static class NirFile
             }
             return new NirGraph(nodes, NirFields.Edges(graph), NirFields.Metadata(graph));
         }
-        catch (Exception e) when (e is not (NirFormatException or FileNotFoundException or UnauthorizedAccessException or OutOfMemoryException))
+        catch (OutOfMemoryException e)
+        {
+            throw new NirFormatException($"damaged: a size field asks for more memory than there is ({e.Message})");
+        }
+        catch (Exception e) when (e is not (NirFormatException or FileNotFoundException or UnauthorizedAccessException))
         {
             throw new NirFormatException($"not a readable HDF5 file ({e.GetType().Name}: {e.Message})");
         }
