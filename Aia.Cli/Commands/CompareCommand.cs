@@ -37,6 +37,12 @@ public static class CompareCommand
     /// <summary>0 on success, 1 when a run failed or cannot be read, 130 when interrupted (resume by running it again).</summary>
     public static int Run(CompareOptions o)
     {
+        if (o.DryRun)
+        {
+            if (o.Runs.Any())
+                throw new UsageException("--dry-run plans the runs a study would train; it does not take --runs.");
+            return TrainCommand.DryRun(o, "compare", o.Neurons.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
         try
         {
             var runs = o.Runs.ToList();

@@ -20,6 +20,7 @@ public sealed class TrainOptions : TrainingOptions
     public static IEnumerable<Example> Examples =>
     [
         new("Train the default small network on the bundled data", new TrainOptions()),
+        new("How much device memory the paper's setting needs, in the low-memory mode (nothing is trained)", new TrainOptions { Dataset = "cifar10-dvs", Model = "vggsnn", TimeSteps = 10, Size = "64", Memory = "low", DryRun = true }),
         new("The paper's CIFAR10-DVS setting", new TrainOptions { Dataset = "cifar10-dvs", Root = "/data/CIFAR10-DVS", Model = "vggsnn", Neuron = "cached-aia", TimeSteps = 10, Size = "64", Epochs = 200 }),
         new("TET's CIFAR10-DVS recipe (VGGSNN 48x48, T 10, triangle, TET loss, flip + roll, Adam 1e-3 cosine)", new TrainOptions { Dataset = "cifar10-dvs", Root = "/data/CIFAR10-DVS", Recipe = "tet", Epochs = 200 }),
         new("N-MNIST at its native 34x34 (tonic's spelling works too)", new TrainOptions { Dataset = "NMNIST", Root = "/data/N-MNIST" }),
@@ -133,6 +134,9 @@ public class TrainingOptions
 
     [Option("seed", HelpText = "Seed of initialisation, shuffling and augmentation (default 1).")]
     public int? Seed { get; set; }
+
+    [Option("dry-run", HelpText = "Print the device memory a training step of these options needs (compare: of each neuron's) (parameters, gradients, optimizer state, saved for backward, step peak, total) and exit: builds the model, trains nothing, reads no data (unless --size native: the file list for the sensor size), writes no run folder.")]
+    public bool DryRun { get; set; }
 
     [Option("memory", HelpText = "default (fastest) | low: segment checkpointing, keeps only each block's input spikes (as bits) and reruns the block's forward in the backward; the same gradients bit for bit in less device memory, slower. Also with --resume.")]
     [OneOf("default", "low")]
@@ -257,8 +261,46 @@ public class TrainingOptions
 /// <summary>Runs <c>aia train</c>.</summary>
 public static class TrainCommand
 {
-    /// <summary>Trains; 0 when all epochs ran, 1 on failure, 130 when interrupted (checkpoint written).</summary>
-    public static int Run(TrainOptions o) => Train(o, o.Resume, out _);
+    /// <summary>Trains; 0 when all epochs ran, 1 on failure, 130 when interrupted (checkpoint written). --dry-run: plans only.</summary>
+    public static int Run(TrainOptions o)
+    {
+        if (!o.DryRun)
+            return Train(o, o.Resume, out _);
+        if (o.Resume is not null)
+            throw new UsageException("--dry-run plans a new run from the options; it does not take --resume.");
+        return DryRun(o, "train");
+    }
+
+    /// <summary>
+    /// <c>aia train --dry-run</c> (and <c>compare --dry-run</c>, once per neuron of <paramref name="neurons"/>): the memory plan
+    /// of the options' training step; no data, no run folder. 0, or 1 on failure.
+    /// </summary>
+    internal static int DryRun(TrainingOptions o, string verb, params string[] neurons)
+    {
+        List<TrainingConfig> configs = neurons.Length == 0 ? [o.ToConfig()] : neurons.Select(n => { o.Neuron = n; return o.ToConfig(); }).ToList();
+        try
+        {
+            foreach (var config in configs)
+            {
+                // A device per plan: an arena sized by one plan would count in the next.
+                using var device = Device.Create(DeviceOptions.Parse(o.Device), precision: PrecisionOptions.Parse(o.Precision));
+                var (frame, classes, source) = TrainingData.ShapeOf(config);
+                var plan = Trainer.PlanMemory(device, config, frame, classes);
+                Console.WriteLine($"aia {verb} --dry-run: {config.Dataset}, model {config.Model}, {config.Neuron} neurons, frames {string.Join("x", frame)}, " +
+                                  $"batch {config.BatchSize}, {classes} classes, --memory {config.Memory}, on {device.Description}");
+                Console.WriteLine($"  ({source}; nothing trained, no run folder written)");
+                Console.Write(plan.Format());
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"peak device memory of a training step: {plan.Total / 1048576.0:F1} MiB"));
+            }
+            return 0;
+        }
+        catch (Exception e) when (Failures.Describe(e) is { } message)
+        {
+            Console.Error.WriteLine($"aia {verb}: {message}");
+            return 1;
+        }
+    }
 
     /// <summary>Trains one run (or resumes <paramref name="resume"/>); <paramref name="runFolder"/> is where it went.</summary>
     public static int Train(TrainingOptions o, string? resume, out string? runFolder)

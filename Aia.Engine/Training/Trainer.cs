@@ -198,6 +198,12 @@ public sealed class Trainer : IDisposable
     public bool Train(CancellationToken cancel = default)
     {
         var c = state.Config;
+        if (MemoryPlan is null && state.Epoch < c.Epochs)
+        {
+            var plan = PlanMemory();
+            log.Information("Planned device memory: {Total:F1} MiB ({Memory} memory mode; parameters, gradients and optimizer state {Persistent:F1} MiB, step peak {Peak:F1} MiB)",
+                plan.Total / 1048576.0, c.Memory, (plan.Parameters + plan.Gradients + plan.OptimizerState) / 1048576.0, plan.StepPeakInUse / 1048576.0);
+        }
         for (int epoch = state.Epoch + 1; epoch <= c.Epochs; epoch++)
         {
             var epochResult = TrainEpoch(epoch, cancel);
@@ -225,27 +231,9 @@ public sealed class Trainer : IDisposable
         int samples = totals.Samples, batchIndex = start;
         foreach (var batch in loader.Epoch(epoch, start))
         {
-            // The training step: forward over all T steps, loss of the time-averaged logits, BPTT, update.
             device.Arena.Reset();
-            var (x, labels, mixLabels) = Upload(batch);                                        // [T, N, 2, H, W], [N], [N] or []
-            var logits = Model.Forward(x);                                                     // [T, N, K]
-            var prediction = Time.MeanOverTime(logits);                                       // [N, K]
-            var loss = Loss(c, logits, prediction, labels);
-            if (batch.MixWeight < 1f)
-            {
-                // CutMix: lambda CE(own labels) + (1 - lambda) CE(labels of the pasted box)
-                var mixed = Loss(c, logits, prediction, mixLabels);
-                loss = Elementwise.Add(Elementwise.Scale(loss, batch.MixWeight), Elementwise.Scale(mixed, 1f - batch.MixWeight));
-            }
-            optimizer.ZeroGrad();
-            device.Tape.Backward(loss);
-            optimizer.LearningRate = schedule.At(state.Step);
-            optimizer.Step();
+            Step(Upload(batch), batch.Count, batch.MixWeight);
             state = state with { Step = state.Step + 1 };
-
-            // Running metrics stay on the device; the host reads them once per log interval.
-            Elementwise.Accumulate(device, loss.View, lossSum.View, batch.Count);
-            Losses.CountCorrect(prediction, labels, correct.View, accumulate: true);
             samples += batch.Count;
             batchIndex++;
             bool last = batchIndex == batches;
@@ -276,6 +264,96 @@ public sealed class Trainer : IDisposable
             LossSum = sum, Correct = right, Samples = samples, Seconds = totals.Seconds + clock.Elapsed.TotalSeconds,
             Batches = batches, Spikes = totals.Spikes,
         };
+    }
+
+    /// <summary>
+    /// The training step on a batch on the device: forward over all T steps, loss of the time-averaged logits, BPTT, update;
+    /// the running metrics stay on the device (the host reads them once per log interval).
+    /// </summary>
+    private void Step(InputBatch input, int count, float mixWeight) =>
+        Step(device, state.Config, Model, optimizer, schedule.At(state.Step), lossSum, correct.View, input, count, mixWeight);
+
+    private static void Step(Device device, TrainingConfig c, SpikingNetwork model, Optimizer optimizer, double learningRate, Tensor lossSum,
+        ArrayView<int> correct, InputBatch input, int count, float mixWeight)
+    {
+        var (x, labels, mixLabels) = input;                                                // [T, N, 2, H, W], [N], [N] or []
+        var logits = model.Forward(x);                                                     // [T, N, K]
+        var prediction = Time.MeanOverTime(logits);                                       // [N, K]
+        var loss = Loss(c, logits, prediction, labels);
+        if (mixWeight < 1f)
+        {
+            // CutMix: lambda CE(own labels) + (1 - lambda) CE(labels of the pasted box)
+            var mixed = Loss(c, logits, prediction, mixLabels);
+            loss = Elementwise.Add(Elementwise.Scale(loss, mixWeight), Elementwise.Scale(mixed, 1f - mixWeight));
+        }
+        optimizer.ZeroGrad();
+        device.Tape.Backward(loss);
+        optimizer.LearningRate = learningRate;
+        optimizer.Step();
+        Elementwise.Accumulate(device, loss.View, lossSum.View, count);
+        Losses.CountCorrect(prediction, labels, correct, accumulate: true);
+    }
+
+    /// <summary>
+    /// The device memory of this run's training step (<see cref="MemoryBreakdown.DryRun"/> of a full batch: no kernel runs,
+    /// nothing changes but the arena, which is then sized for the step, so training allocates nothing more). Done by
+    /// <see cref="Train"/> before the first step.
+    /// </summary>
+    public MemoryBreakdown PlanMemory() =>
+        MemoryPlan ??= PlanMemory(device, state.Config, Model, optimizer, schedule.At(state.Step), lossSum, correct.View, train.FrameShape,
+            loader.BatchSize, PlainUpload, ref ring);
+
+    /// <summary>The plan <see cref="PlanMemory()"/> made, or null before it ran.</summary>
+    public MemoryBreakdown? MemoryPlan { get; private set; }
+
+    /// <summary>
+    /// <c>aia train --dry-run</c>: the memory plan of config <paramref name="c"/>'s training step for frames of
+    /// <paramref name="frameShape"/> [T, 2, H, W] and <paramref name="classes"/> classes, without any data: the model,
+    /// optimizer and input ring are built as training builds them (and freed again), and one step is planned.
+    /// </summary>
+    public static MemoryBreakdown PlanMemory(Device device, TrainingConfig c, int[] frameShape, int classes)
+    {
+        var model = SpikingNetwork.Create(device, ModelSpec.Parse(c.Model), NeuronKinds.Parse(c.Neuron), NeuronOptionsOf(c),
+            frameShape[1], frameShape[2], frameShape[3], classes, c.Seed);
+        model.Memory = MemoryModes.Parse(c.Memory);
+        InputRing? ring = null;
+        try
+        {
+            using var optimizer = CreateOptimizer(device, c, model);
+            using var lossSum = Tensor.Persistent(device, new Shape(1), "running loss");
+            using var correct = device.Accelerator.Allocate1D<int>(1);
+            return PlanMemory(device, c, model, optimizer, c.LearningRate, lossSum, correct.View, frameShape, c.BatchSize, plainUpload: false, ref ring);
+        }
+        finally
+        {
+            ring?.Dispose();
+            foreach (var (_, t) in model.StateDict())
+                t.Dispose();
+        }
+    }
+
+    private static MemoryBreakdown PlanMemory(Device device, TrainingConfig c, SpikingNetwork model, Optimizer optimizer, double learningRate,
+        Tensor lossSum, ArrayView<int> correct, int[] frameShape, int batch, bool plainUpload, ref InputRing? ring)
+    {
+        // Nothing but the arena may change: the counters a step advances are put back.
+        var counts = optimizer.StepCounts();
+        var dropouts = model.Modules().Select(m => m.Module).OfType<Nn.Dropout>().ToList();
+        var dropoutSteps = dropouts.Select(d => d.Step).ToArray();
+        var shape = new Shape(frameShape[0], batch, frameShape[1], frameShape[2], frameShape[3]);
+        model.Train();
+        var inputRing = plainUpload ? null : ring ??= new InputRing(device, shape.Length, batch);
+        var plan = MemoryBreakdown.DryRun(device, model, optimizer, () =>
+        {
+            device.Arena.Reset();
+            var input = inputRing is null
+                ? new InputBatch(Tensor.Empty(device, shape), device.Arena.Upload<int>(new int[batch]), default)
+                : inputRing.Upload(shape, new float[shape.Length], new int[batch]);
+            Step(device, c, model, optimizer, learningRate, lossSum, correct, input, batch, 1f);
+        });
+        optimizer.LoadStepCounts(counts);
+        for (int i = 0; i < dropouts.Count; i++)
+            dropouts[i].Step = dropoutSteps[i];
+        return plan;
     }
 
     /// <summary>The batch on the device: through the input ring, or the plain way (<see cref="PlainUpload"/>).</summary>

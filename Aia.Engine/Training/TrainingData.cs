@@ -28,6 +28,29 @@ public sealed record TrainingData(FrameDataset Train, FrameDataset Test, IDispos
         return new TrainingData(splits.Train, splits.Test, splits);
     }
 
+    /// <summary>
+    /// The frame shape [T, 2, H, W] and class count that <see cref="Open"/> would give for <paramref name="c"/>, without
+    /// building or reading a frame cache: from the options and the dataset's definition, or, for <c>--size native</c>,
+    /// the sensor size from the dataset's file list (Source says which).
+    /// </summary>
+    public static (int[] FrameShape, int Classes, string Source) ShapeOf(TrainingConfig c)
+    {
+        var info = DatasetCatalog.Find(c.Dataset);
+        if (c.NativeSize)
+        {
+            var corpus = DatasetCatalog.Scan(info.Name, c.Root, new DatasetOptions { Limit = c.LimitPerClass, SplitRule = c.SplitRule, SplitSeed = c.SplitSeed });
+            return ([c.TimeSteps, 2, corpus.Sensor.Height, corpus.Sensor.Width], corpus.ClassNames.Count(),
+                $"shapes from the options; the sensor size and classes from the file list of {c.Root ?? info.Name} (no events read, no frame cache built)");
+        }
+        var frames = DatasetCatalog.Framing(info, new DatasetOptions
+        {
+            Frames = c.TimeSteps,
+            Height = c.Size > 0 ? c.Size : null,
+            Width = c.Width > 0 ? c.Width : c.Size > 0 ? c.Size : null,
+        });
+        return ([frames.Frames, 2, frames.Height, frames.Width], info.Classes, "shapes from the options and the dataset's definition (no data read)");
+    }
+
     /// <inheritdoc/>
     public void Dispose() => Owner?.Dispose();
 }

@@ -47,67 +47,15 @@ public sealed class GpuShapedTests(int groupSize) : GpuShapedFixture(groupSize)
     [TestCaseSource(nameof(Convolutions))]
     public void ConvolutionMatchesReference(ConvGeometry g)
     {
-        var d = D;
-        var x = TestData.Uniform(1, (long)g.Batch * g.InChannels * g.InPlane);
-        var w = TestData.Uniform(2, (long)g.OutChannels * g.Patch);
-        var bias = TestData.Uniform(3, g.OutChannels);
-        var dy = TestData.Uniform(4, (long)g.Batch * g.OutChannels * g.OutPlane);
-        var (xd, wd, bd, dyd) = (TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(bias), TestData.ToDouble(dy));
-        var y = Twice(() =>
-        {
-            var t = Tensor.Empty(d, new Shape(dy.Length));
-            Convolution.Forward(d, Up(d, x).View, Up(d, w).View, Up(d, bias).View, t.View, g);
-            return t.ToArray();
-        });
-        TestData.AssertClose(y, ConvolutionReference.Forward(xd, wd, bd, g), "forward");
-        var dx = Twice(() =>
-        {
-            var t = Tensor.Empty(d, new Shape(x.Length));
-            Convolution.BackwardData(d, Up(d, dy).View, Up(d, w).View, t.View, g, accumulate: false);
-            return t.ToArray();
-        });
-        TestData.AssertClose(dx, ConvolutionReference.BackwardData(dyd, wd, g), "backward-data");
-        var dw = Twice(() =>
-        {
-            var t = Up(d, w);
-            Convolution.BackwardWeight(d, Up(d, dy).View, Up(d, x).View, t.View, g, accumulate: true);
-            return t.ToArray();
-        });
-        var expected = ConvolutionReference.BackwardWeight(dyd, xd, g);
-        TestData.AssertClose(dw, [.. expected.Select((v, i) => v + wd[i])], "backward-weight (accumulated)", 1e-4, 1e-4);
+        foreach (var c in ProductCases.Convolution(D, g, seed: 1))
+            TestData.AssertClose(Twice(c.Run), c.Expected, c.Name);
     }
 
     [Test]
     public void LinearMatchesReference([Values(3, 37)] int outputs)
     {
-        var d = D;
-        const int rows = 20, inputs = 300;
-        var x = TestData.Uniform(5, rows * inputs);
-        var w = TestData.Uniform(6, outputs * inputs);
-        var bias = TestData.Uniform(7, outputs);
-        var dy = TestData.Uniform(8, rows * outputs);
-        var (xd, wd, dyd) = (TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(dy));
-        var y = Twice(() =>
-        {
-            var t = Tensor.Empty(d, new Shape(rows * outputs));
-            MatrixProduct.Forward(d, Up(d, x).View, Up(d, w).View, Up(d, bias).View, t.View, rows, inputs, outputs);
-            return t.ToArray();
-        });
-        TestData.AssertClose(y, GemmReference.Linear(xd, wd, TestData.ToDouble(bias), rows, inputs, outputs), "forward");
-        var dx = Twice(() =>
-        {
-            var t = Tensor.Empty(d, new Shape(rows * inputs));
-            MatrixProduct.BackwardData(d, Up(d, dy).View, Up(d, w).View, t.View, rows, inputs, outputs, accumulate: false);
-            return t.ToArray();
-        });
-        TestData.AssertClose(dx, GemmReference.LinearBackwardData(dyd, wd, rows, inputs, outputs), "backward-data");
-        var dw = Twice(() =>
-        {
-            var t = Tensor.Empty(d, new Shape(outputs * inputs));
-            MatrixProduct.BackwardWeight(d, Up(d, dy).View, Up(d, x).View, t.View, rows, inputs, outputs, accumulate: false);
-            return t.ToArray();
-        });
-        TestData.AssertClose(dw, GemmReference.LinearBackwardWeight(dyd, xd, rows, inputs, outputs), "backward-weight");
+        foreach (var c in ProductCases.Linear(D, 20, 300, outputs, seed: 5))
+            TestData.AssertClose(Twice(c.Run), c.Expected, c.Name);
     }
 }
 

@@ -33,49 +33,15 @@ public sealed class TensorCoreTests(Precision precision)
     [TestCaseSource(nameof(Convolutions))]
     public void ConvolutionMatchesReference(ConvGeometry g)
     {
-        var d = D;
-        var x = TestData.Uniform(21, (long)g.Batch * g.InChannels * g.InPlane);
-        var w = TestData.Uniform(22, (long)g.OutChannels * g.Patch);
-        var bias = TestData.Uniform(23, g.OutChannels);
-        var dy = TestData.Uniform(24, (long)g.Batch * g.OutChannels * g.OutPlane);
-        double[] xd = TestData.ToDouble(x), wd = TestData.ToDouble(w), bd = TestData.ToDouble(bias), dyd = TestData.ToDouble(dy);
-        double[] ax = Abs(xd), aw = Abs(wd), ab = Abs(bd), ady = Abs(dyd);
-
-        var y = Tensor.Empty(d, new Shape(dy.Length));
-        Convolution.Forward(d, Up(d, x).View, Up(d, w).View, Up(d, bias).View, y.View, g);
-        Within(y.ToArray(), ConvolutionReference.Forward(xd, wd, bd, g), ConvolutionReference.Forward(ax, aw, ab, g), "forward");
-
-        var dx = Tensor.Empty(d, new Shape(x.Length));
-        Convolution.BackwardData(d, Up(d, dy).View, Up(d, w).View, dx.View, g, accumulate: false);
-        Within(dx.ToArray(), ConvolutionReference.BackwardData(dyd, wd, g), ConvolutionReference.BackwardData(ady, aw, g), "backward-data");
-
-        var dw = Tensor.Empty(d, new Shape(w.Length));
-        Convolution.BackwardWeight(d, Up(d, dy).View, Up(d, x).View, dw.View, g, accumulate: false);
-        Within(dw.ToArray(), ConvolutionReference.BackwardWeight(dyd, xd, g), ConvolutionReference.BackwardWeight(ady, ax, g), "backward-weight");
+        foreach (var c in ProductCases.Convolution(D, g, seed: 21))
+            Within(c.Run(), c.Expected, c.Magnitude, c.Name);
     }
 
     [Test]
     public void LinearMatchesReference([Values(3, 37)] int outputs)
     {
-        var d = D;
-        const int rows = 21, inputs = 300;
-        var x = TestData.Uniform(25, rows * inputs);
-        var w = TestData.Uniform(26, outputs * inputs);
-        var bias = TestData.Uniform(27, outputs);
-        var dy = TestData.Uniform(28, rows * outputs);
-        double[] xd = TestData.ToDouble(x), wd = TestData.ToDouble(w), dyd = TestData.ToDouble(dy);
-        var y = Tensor.Empty(d, new Shape(rows * outputs));
-        MatrixProduct.Forward(d, Up(d, x).View, Up(d, w).View, Up(d, bias).View, y.View, rows, inputs, outputs);
-        Within(y.ToArray(), GemmReference.Linear(xd, wd, TestData.ToDouble(bias), rows, inputs, outputs),
-            GemmReference.Linear(Abs(xd), Abs(wd), Abs(TestData.ToDouble(bias)), rows, inputs, outputs), "forward");
-        var dx = Tensor.Empty(d, new Shape(rows * inputs));
-        MatrixProduct.BackwardData(d, Up(d, dy).View, Up(d, w).View, dx.View, rows, inputs, outputs, accumulate: false);
-        Within(dx.ToArray(), GemmReference.LinearBackwardData(dyd, wd, rows, inputs, outputs),
-            GemmReference.LinearBackwardData(Abs(dyd), Abs(wd), rows, inputs, outputs), "backward-data");
-        var dw = Tensor.Empty(d, new Shape(outputs * inputs));
-        MatrixProduct.BackwardWeight(d, Up(d, dy).View, Up(d, x).View, dw.View, rows, inputs, outputs, accumulate: false);
-        Within(dw.ToArray(), GemmReference.LinearBackwardWeight(dyd, xd, rows, inputs, outputs),
-            GemmReference.LinearBackwardWeight(Abs(dyd), Abs(xd), rows, inputs, outputs), "backward-weight");
+        foreach (var c in ProductCases.Linear(D, 21, 300, outputs, seed: 25))
+            Within(c.Run(), c.Expected, c.Magnitude, c.Name);
     }
 
     /// <summary>Spikes (0 or 1) times weights exact in the format: the product equals FP32 on the rounded weights.</summary>
@@ -113,8 +79,6 @@ public sealed class TensorCoreTests(Precision precision)
         Assert.That(error, Is.LessThanOrEqualTo(Device.Tolerance(precision)), $"{what} in {precision}: relative error {error:E2}");
         TestContext.Out.WriteLine($"{what} {precision}: relative error {error:E2}");
     }
-
-    private static double[] Abs(double[] a) => Array.ConvertAll(a, Math.Abs);
 
     private static Tensor Up(Device d, float[] data) => Tensor.FromArray(d, new Shape(data.Length), data);
 }

@@ -106,8 +106,8 @@ public static class StepBenchmark
         device.Arena.Reset();
         var measured = MemoryBreakdown.Of(device, net, adam);
         long trainingPeak = device.PeakBytes;
-        double plainPipelined = quick ? double.NaN : Pipelined(throughRing: false, iterations);
-        double ringPipelined = quick ? double.NaN : Pipelined(throughRing: true, iterations);
+        double plainPipelined = quick ? double.NaN : Pipelined(throughRing: false, Math.Max(2, iterations / 2));
+        double ringPipelined = quick ? double.NaN : Pipelined(throughRing: true, Math.Max(2, iterations / 2));
         double infer = double.NaN;
         if (!quick)
         {

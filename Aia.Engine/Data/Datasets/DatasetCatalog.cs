@@ -24,9 +24,10 @@ public static class DatasetCatalog
         new("n-caltech101", "N-Caltech101, ROOT/Caltech101/<class>/*.bin, up to 240x180", true, 10, 48, 48, (root, o) => NCaltech101.Scan(root!, o))
         {
             OfficialSplit = false,
+            Classes = 100,
             SplitDescription = "no official split: seeded 9:1 per class (--split-rule seeded, --split-seed S)",
         },
-        new("n-cars", "N-CARS, ROOT/n-cars_{train,test}/{background,cars}/*.dat, 120x100", true, 10, 48, 48, (root, o) => NCars.Scan(root!, o)),
+        new("n-cars", "N-CARS, ROOT/n-cars_{train,test}/{background,cars}/*.dat, 120x100", true, 10, 48, 48, (root, o) => NCars.Scan(root!, o)) { Classes = 2 },
         // T 6 (two frames per saccade) and 34x34 as the emulated sets, which copy N-MNIST's recording; roll by up to
         // 2 px (the saccades already move every digit over 6 px, and 5 px of a 34 px frame wrap digits apart); a
         // 1,000-sample subset gives 28 steps per epoch, so 20 epochs at lr 2e-3
@@ -35,7 +36,7 @@ public static class DatasetCatalog
             Augmentation = "roll:2", Epochs = 20, LearningRate = 2e-3,
         },
         new("dvs-gesture", "DVS128 Gesture, ROOT/userNN_*.aedat + _labels.csv + trials_to_{train,test}.txt, 128x128", true, 10, 64, 64,
-            (root, o) => DvsGesture.Scan(root!, o)) { Augmentation = "roll", Aliases = ["dvs128gesture"] },
+            (root, o) => DvsGesture.Scan(root!, o)) { Augmentation = "roll", Aliases = ["dvs128gesture"], Classes = 11 },
     ];
 
     /// <summary>

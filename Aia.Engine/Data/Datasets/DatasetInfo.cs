@@ -20,6 +20,9 @@ public sealed record DatasetInfo(
     /// <summary>Whether a horizontal mirror image keeps the class (the default policy flips).</summary>
     public bool Flips => AugmentOptions.Policy(Augmentation).Flip;
 
+    /// <summary>Number of classes (what a scan finds; for planning memory without the data).</summary>
+    public int Classes { get; init; } = 10;
+
     /// <summary>Learning rate a run starts from by default (null: the training default, 1e-3).</summary>
     public double? LearningRate { get; init; }
 
