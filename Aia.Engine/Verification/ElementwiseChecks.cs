@@ -26,9 +26,15 @@ public static class ElementwiseChecks
         {
             var a = RandomData.Uniform(new Rng(2), n);
             var y = Reduction.Sum(Tensor.FromArray(d, new Shape(n), a)).ToArray();
-            double expected = 0;
-            foreach (var v in a) expected += v;
-            return GradCheck.Compare(y, [expected], 1e-3, 1e-5);
+            double expected = 0, magnitude = 0;
+            foreach (var v in a)
+            {
+                expected += v;
+                magnitude += Math.Abs(v);
+            }
+            // A float32 sum of mixed signs is judged against the sum of magnitudes (its condition), not against the
+            // result, which can be near 0: blocked accumulation stays far inside 2e-7 sum|a| (eps 6e-8, a few levels).
+            return GradCheck.Compare(y, [expected], Math.Max(1e-3, 2e-7 * magnitude), 0);
         });
     }
 }
