@@ -250,10 +250,23 @@ public static class Spiking
         int n = (int)o.Length;
         var bits = d.Arena.AllocateBlock(((n + 31L) >> 5) * sizeof(uint));
         var words = bits.View<uint>((n + 31L) >> 5);
-        d.Launch(SpikeBitsKernels.Pack, d.GridStride(words.Length), o.View, words, n);
+        PackSpikes(d, o.View, words, n);
         block.Rematerialize = view => d.Launch(SpikeBitsKernels.Unpack, d.GridStride(n), words, view, n);
         block.SpikeBits = words;
         return [bits];
+    }
+
+    /// <summary>
+    /// Packs the n spikes <paramref name="o"/> into <paramref name="words"/> (<see cref="SpikeBitsKernels"/>): on the CPU
+    /// accelerator 16 spikes per view access (<see cref="SpikeBitsKernels.PackBlocks"/>) where n is a multiple of 32 and
+    /// <paramref name="o"/> starts on a block of 16; else, and on GPUs, the plain <see cref="SpikeBitsKernels.Pack"/>.
+    /// </summary>
+    internal static void PackSpikes(Device d, ArrayView<float> o, ArrayView<uint> words, int n)
+    {
+        if (!d.Launches.Gpu && n % 32 == 0 && ((IContiguousArrayView)o).Index % 16 == 0)
+            d.Launch(SpikeBitsKernels.PackBlocks, d.GridStride(words.Length), o, words, (int)words.Length, CpuLayout.Block(d, words.Length));
+        else
+            d.Launch(SpikeBitsKernels.Pack, d.GridStride(words.Length), o, words, n);
     }
 
     /// <summary>
