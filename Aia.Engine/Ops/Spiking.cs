@@ -42,7 +42,7 @@ public static class Spiking
         var (o, unread) = Output(x);
         int chunks = Chunks(d, 1, p.Neurons);
         if (!unread)
-            d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xIn, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+            d.Launch(Steps(d, PlifKernels.Forward<VectorNeuronSteps>, PlifKernels.Forward<PlainNeuronSteps>), ItemConfig(d, chunks), xIn, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
@@ -51,7 +51,7 @@ public static class Spiking
                 if (o.Grad is not { } g) return;
                 var xv = x.ReadForBackward();
                 var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xv, w.View, u, u, chunks, pSave);
+                d.Launch(Steps(d, PlifKernels.Forward<VectorNeuronSteps>, PlifKernels.Forward<PlainNeuronSteps>), ItemConfig(d, chunks), xv, w.View, u, u, chunks, pSave);
                 var partials = d.Arena.Allocate<float>(chunks);
                 var (dx, acc, inPlace) = InputGradient(x, o, g);
                 d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, xv, w.View, dx, partials, chunks, Elementwise.Flag(acc),
@@ -82,7 +82,7 @@ public static class Spiking
         int chunks = Chunks(d, p.Channels, p.Positions);
         var items = ItemConfig(d, p.Channels * chunks);
         if (!unread)
-            d.Launch(CachedAiaKernels.Forward, items, xIn, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+            d.Launch(Steps(d, CachedAiaKernels.Forward<VectorNeuronSteps>, CachedAiaKernels.Forward<PlainNeuronSteps>), items, xIn, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
@@ -98,7 +98,7 @@ public static class Spiking
                     var dxFused = overG ? g.View : x.GradientTarget().View;
                     var shape = WithLaunchShape(d, pSave, source.View, g.View, dxFused);
                     var potentials = d.Arena.Allocate<float>((long)items.GridDim.X * p.Steps * NeuronDynamics.TileFloats(d.GroupSize, shape));
-                    d.Launch(CachedAiaKernels.BackwardFromNormalized, items, g.View, source.View, bn, beta.View, dxFused, potentials, fusedPartials,
+                    d.Launch(Steps(d, CachedAiaKernels.BackwardFromNormalized<VectorNeuronSteps>, CachedAiaKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, source.View, bn, beta.View, dxFused, potentials, fusedPartials,
                         chunks, shape);
                     if (overG) x.AdoptOrAddGradient(g);
                     BetaGradient(beta, fusedPartials, chunks, p.Channels);
@@ -106,7 +106,7 @@ public static class Spiking
                 }
                 var xv = x.ReadForBackward();
                 var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(CachedAiaKernels.Forward, items, xv, beta.View, u, u, chunks, pSave);
+                d.Launch(Steps(d, CachedAiaKernels.Forward<VectorNeuronSteps>, CachedAiaKernels.Forward<PlainNeuronSteps>), items, xv, beta.View, u, u, chunks, pSave);
                 var partials = d.Arena.Allocate<float>((long)p.Channels * chunks);
                 var (dx, acc, inPlace) = InputGradient(x, o, g);
                 d.Launch(CachedAiaKernels.Backward, items, g.View, u, xv, beta.View, dx, partials, chunks,
@@ -147,7 +147,7 @@ public static class Spiking
         int chunks = Chunks(d, 1, p.Neurons);
         var items = ItemConfig(d, chunks);
         if (!unread)
-            d.Launch(LifKernels.Forward, items, xIn, o.View, d.Arena.Allocate<float>(0), chunks, p);
+            d.Launch(Steps(d, LifKernels.Forward<VectorNeuronSteps>, LifKernels.Forward<PlainNeuronSteps>), items, xIn, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
@@ -156,7 +156,7 @@ public static class Spiking
                 if (o.Grad is not { } g) return;
                 var xv = x.ReadForBackward();
                 var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(LifKernels.Forward, items, xv, u, u, chunks, pSave);
+                d.Launch(Steps(d, LifKernels.Forward<VectorNeuronSteps>, LifKernels.Forward<PlainNeuronSteps>), items, xv, u, u, chunks, pSave);
                 var (dx, acc, inPlace) = InputGradient(x, o, g);
                 var shape = WithLaunchShape(d, pSave, xv, g.View, dx);
                 if (aia)
@@ -208,6 +208,13 @@ public static class Spiking
             return p with { Lanes = 1, Quads = 0 };
         return p with { Lanes = NeuronDynamics.MaxTile / d.GroupSize, Quads = CpuLayout.Quads(d, p.Spatial, views) ? 1 : 0 };
     }
+
+    /// <summary>
+    /// The instantiation of a neuron kernel for <paramref name="d"/>: with <see cref="VectorNeuronSteps"/> where the CPU
+    /// accelerator runs its vector code (<see cref="Device.VectorTiles"/>), else with <see cref="PlainNeuronSteps"/> (GPUs,
+    /// and the tests of the portable code); the results are the same bit for bit.
+    /// </summary>
+    public static TKernel Steps<TKernel>(Device d, TKernel vector, TKernel plain) where TKernel : Delegate => d.VectorTiles ? vector : plain;
 
     /// <summary>
     /// The work-item layout of the reducing kernels (PLIF's and cached AIA's backward, spike counts): how many

@@ -12,12 +12,13 @@ namespace Aia.Kernels.Neurons;
 public static class LifKernels
 {
     /// <summary>o = LIF(x) over [T, neurons]; u[t] before reset saved when p.SavePotential is set.</summary>
-    public static void Forward(ArrayView<float> x, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+    public static void Forward<TSteps>(ArrayView<float> x, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+        where TSteps : struct, INeuronSteps
     {
         var state = NeuronDynamics.AllocateState();
         int groups = Grid.DimX;
         for (int item = Grid.IdxX; item < chunks; item += groups)
-            NeuronDynamics.Forward(Layer(item, chunks, p), state, x, 1f, p.Decay, o, u, p);
+            default(TSteps).Forward(Layer(item, chunks, p), state, x, default, 1f, p.Decay, o, u, p);
     }
 
     /// <summary>BPTT of LIF/IF: dx (+)= du from g = dL/do and the saved u.</summary>

@@ -15,13 +15,14 @@ namespace Aia.Kernels.Neurons;
 public static class PlifKernels
 {
     /// <summary>o = PLIF(x) with k = sigmoid(w[0]): u[t] = (1 - k) kept[t-1] + k x[t]; u saved when p.SavePotential is set.</summary>
-    public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+    public static void Forward<TSteps>(ArrayView<float> x, ArrayView<float> w, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+        where TSteps : struct, INeuronSteps
     {
         var state = NeuronDynamics.AllocateState();
         float k = Surrogate.Logistic(w[0]);
         int groups = Grid.DimX;
         for (int item = Grid.IdxX; item < chunks; item += groups)
-            NeuronDynamics.Forward(LifKernels.Layer(item, chunks, p), state, x, k, 1f - k, o, u, p);
+            default(TSteps).Forward(LifKernels.Layer(item, chunks, p), state, x, default, k, 1f - k, o, u, p);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static class NeuronBenchmarks
         {
             var (x, o, u, _) = Buffers(d, shape);
             var (p, chunks, items) = Launch(d, neurons, perChannel: false);
-            return () => d.Launch(LifKernels.Forward, items, x.View, o.View, u.View, chunks, p);
+            return () => d.Launch(Forward(d), items, x.View, o.View, u.View, chunks, p);
         });
         yield return new BenchmarkCase("neuron.lif.backward", s, 12.0 * n, 12.0 * n, d =>
         {
@@ -39,7 +39,7 @@ public static class NeuronBenchmarks
             var (p, chunks, items) = Launch(d, neurons, perChannel: false);
             return () =>
             {
-                d.Launch(LifKernels.Forward, items, x.View, o.View, u.View, chunks, p);
+                d.Launch(Forward(d), items, x.View, o.View, u.View, chunks, p);
                 d.Launch(LifKernels.Backward, items, o.View, u.View, dx.View, chunks, 0, p);
             };
         });
@@ -62,6 +62,11 @@ public static class NeuronBenchmarks
             return () => x.View.CopyTo(y.View);
         });
     }
+
+    /// <summary>The LIF forward the engine runs on <paramref name="d"/> (the CPU's vector loops where it has them).</summary>
+    private static Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, NeuronParameters> Forward(Device d) =>
+        Engine.Ops.Spiking.Steps<Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, NeuronParameters>>(d,
+            LifKernels.Forward<VectorNeuronSteps>, LifKernels.Forward<PlainNeuronSteps>);
 
     /// <summary>
     /// The op's launch shape: parameters with the device's lanes, and the items of a layer-wide kernel (LIF) or of a
