@@ -65,7 +65,7 @@ public static class CachedAiaKernels
         {
             var slice = ChannelSlice.Of(item, chunks, pSave.Channels, pSave.Spatial, pSave.Positions);
             var affine = InputAffine.Of(bn.Mean, bn.InvStd, bn.Gamma, bn.Shift, slice.Channel);
-            var sums = NeuronDynamics.RerunBackward(slice, state, own, g, c, affine, beta[slice.Channel], pSave.Decay, dx, pSave);
+            var sums = NeuronDynamics.RerunBackward(slice, state, own, NeuronDynamics.CachedAia, g, c, affine, beta[slice.Channel], pSave.Decay, dx, pSave);
             float sum = GroupReduce.Sum(shared, sums.Input);
             if (Group.IdxX == 0)
                 partials[item] = sum;
