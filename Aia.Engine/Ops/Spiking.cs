@@ -9,11 +9,15 @@ namespace Aia.Engine.Ops;
 /// <summary>
 /// Multi-step spiking neuron layers over input currents x of shape [T, N, C, H, W] or [T, N, F]: spikes o
 /// (0/1 floats) of the same shape, one fused kernel for the whole time loop forward and one for BPTT backward
-/// (see docs/aia-model.md). Nothing but the spikes as bits is saved: the backward reruns the forward kernel on its
-/// input currents (rebuilt if they were freed) to get u[t] before reset, the same operations in the same order, so
-/// u is the forward's bit for bit (the rerun's spikes and potentials share one buffer: the kernel writes u[k] after
-/// o[k]); the spikes themselves are transient, and written over input currents that are transient and rebuildable
-/// (batch-norm outputs: the kernels read x[k] before writing o[k]) (docs/memory.md).
+/// (see docs/aia-model.md). Nothing but the spikes as bits is saved: the backward reruns the forward on its input
+/// currents to get u[t] before reset, the same operations in the same order, so u is the forward's bit for bit; the
+/// spikes themselves are transient, and written over input currents that are transient and rebuildable (batch-norm
+/// outputs: the kernels read x[k] before writing o[k]) (docs/memory.md). Where the input currents were a batch norm's
+/// output, freed now, every neuron kind runs the fused backward (<c>BackwardFromNormalized</c>): x read through the batch
+/// norm's map from the convolution output, u rerun tile by tile into a per-group scratch, dx written over the spike
+/// gradient. Otherwise (x kept, or already holding a gradient) the plain backward, the reference the fused one equals
+/// bit for bit: x as it is or rebuilt into scratch, the forward kernel rerun into a full u tensor (its spikes and potentials
+/// share one buffer: the kernel writes u[k] after o[k]), then the backward kernel.
 /// </summary>
 public static class Spiking
 {
@@ -49,14 +53,26 @@ public static class Spiking
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
-                var xv = x.ReadForBackward();
-                var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(Steps(d, PlifKernels.Forward<VectorNeuronSteps>, PlifKernels.Forward<PlainNeuronSteps>), ItemConfig(d, chunks), xv, w.View, u, u, chunks, pSave);
-                var partials = d.Arena.Allocate<float>(chunks);
-                var (dx, acc, inPlace) = InputGradient(x, o, g);
-                d.Launch(PlifKernels.Backward, ItemConfig(d, chunks), g.View, u, xv, w.View, dx, partials, chunks, Elementwise.Flag(acc),
-                    WithLaunchShape(d, pSave, xv, g.View, dx));
-                if (inPlace) x.AdoptOrAddGradient(g);
+                // The backward's items are chunks of one channel's positions, in both forms (the same partials).
+                int perChannel = Chunks(d, p.Channels, p.Positions);
+                var items = ItemConfig(d, p.Channels * perChannel);
+                var partials = d.Arena.Allocate<float>((long)p.Channels * perChannel);
+                if (Fused(x, o, g, pSave, items) is { } f)
+                {
+                    d.Launch(Steps(d, PlifKernels.BackwardFromNormalized<VectorNeuronSteps>, PlifKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, f.Source, f.Affine, w.View, f.Dx, f.Potentials, partials,
+                        perChannel, f.Parameters);
+                    if (f.OverG) x.AdoptOrAddGradient(g);
+                }
+                else
+                {
+                    var xv = x.ReadForBackward();
+                    var u = d.Arena.Allocate<float>(x.Length);
+                    d.Launch(Steps(d, PlifKernels.Forward<VectorNeuronSteps>, PlifKernels.Forward<PlainNeuronSteps>), ItemConfig(d, chunks), xv, w.View, u, u, chunks, pSave);
+                    var (dx, acc, inPlace) = InputGradient(x, o, g);
+                    d.Launch(PlifKernels.Backward, items, g.View, u, xv, w.View, dx, partials, perChannel, Elementwise.Flag(acc),
+                        WithLaunchShape(d, pSave, xv, g.View, dx));
+                    if (inPlace) x.AdoptOrAddGradient(g);
+                }
                 if (!w.RequiresGrad) return;
                 var (dw, accW) = w.GradientTarget();
                 d.Launch(PlifKernels.DecayGradient, new KernelConfig(1, d.GroupSize), partials, w.View, dw, Elementwise.Flag(accW));
@@ -89,29 +105,23 @@ public static class Spiking
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
-                if (x.Block is { IsFreed: true, Normalized: var (source, bn) } && x.RequiresGrad && !x.HasGrad && source.Length == x.Length)
-                {
-                    // x was a batch norm's output: read it from the convolution output, u recomputed tile by tile into a
-                    // small per-group scratch (the fused form); dx goes over g when nothing else holds g.
-                    var fusedPartials = d.Arena.Allocate<float>((long)p.Channels * chunks);
-                    bool overG = o.Intermediate && g.Block is { Holds: 1 };
-                    var dxFused = overG ? g.View : x.GradientTarget().View;
-                    var shape = WithLaunchShape(d, pSave, source.View, g.View, dxFused);
-                    var potentials = d.Arena.Allocate<float>((long)items.GridDim.X * p.Steps * NeuronDynamics.TileFloats(d.GroupSize, shape));
-                    d.Launch(Steps(d, CachedAiaKernels.BackwardFromNormalized<VectorNeuronSteps>, CachedAiaKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, source.View, bn, beta.View, dxFused, potentials, fusedPartials,
-                        chunks, shape);
-                    if (overG) x.AdoptOrAddGradient(g);
-                    BetaGradient(beta, fusedPartials, chunks, p.Channels);
-                    return;
-                }
-                var xv = x.ReadForBackward();
-                var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(Steps(d, CachedAiaKernels.Forward<VectorNeuronSteps>, CachedAiaKernels.Forward<PlainNeuronSteps>), items, xv, beta.View, u, u, chunks, pSave);
                 var partials = d.Arena.Allocate<float>((long)p.Channels * chunks);
-                var (dx, acc, inPlace) = InputGradient(x, o, g);
-                d.Launch(CachedAiaKernels.Backward, items, g.View, u, xv, beta.View, dx, partials, chunks,
-                    Elementwise.Flag(acc), WithLaunchShape(d, pSave, xv, g.View, dx));
-                if (inPlace) x.AdoptOrAddGradient(g);
+                if (Fused(x, o, g, pSave, items) is { } f)
+                {
+                    d.Launch(Steps(d, CachedAiaKernels.BackwardFromNormalized<VectorNeuronSteps>, CachedAiaKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, f.Source, f.Affine, beta.View, f.Dx, f.Potentials, partials,
+                        chunks, f.Parameters);
+                    if (f.OverG) x.AdoptOrAddGradient(g);
+                }
+                else
+                {
+                    var xv = x.ReadForBackward();
+                    var u = d.Arena.Allocate<float>(x.Length);
+                    d.Launch(Steps(d, CachedAiaKernels.Forward<VectorNeuronSteps>, CachedAiaKernels.Forward<PlainNeuronSteps>), items, xv, beta.View, u, u, chunks, pSave);
+                    var (dx, acc, inPlace) = InputGradient(x, o, g);
+                    d.Launch(CachedAiaKernels.Backward, items, g.View, u, xv, beta.View, dx, partials, chunks,
+                        Elementwise.Flag(acc), WithLaunchShape(d, pSave, xv, g.View, dx));
+                    if (inPlace) x.AdoptOrAddGradient(g);
+                }
                 BetaGradient(beta, partials, chunks, p.Channels);
             }, bits);
         }
@@ -154,6 +164,16 @@ public static class Spiking
             d.Tape.Record(o, () =>
             {
                 if (o.Grad is not { } g) return;
+                int variant = aia ? NeuronDynamics.Aia : NeuronDynamics.Lif;
+                int perChannel = Chunks(d, p.Channels, p.Positions);
+                var channelItems = ItemConfig(d, p.Channels * perChannel);
+                if (Fused(x, o, g, pSave, channelItems) is { } f)
+                {
+                    d.Launch(Steps(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>), channelItems, g.View, f.Source, f.Affine, variant, f.Dx, f.Potentials, perChannel,
+                        f.Parameters);
+                    if (f.OverG) x.AdoptOrAddGradient(g);
+                    return;
+                }
                 var xv = x.ReadForBackward();
                 var u = d.Arena.Allocate<float>(x.Length);
                 d.Launch(Steps(d, LifKernels.Forward<VectorNeuronSteps>, LifKernels.Forward<PlainNeuronSteps>), items, xv, u, u, chunks, pSave);
@@ -168,6 +188,29 @@ public static class Spiking
         }
         return o;
     }
+
+    /// <summary>
+    /// The fused backward's inputs when <paramref name="x"/> was a training-mode batch norm's output that is freed now: the
+    /// convolution output and the batch norm's map to read x through (<see cref="InputAffine"/>), dx over the spike gradient
+    /// <paramref name="g"/> when nothing else holds g (else x's new gradient), the tiling, and the per-group scratch for u of a
+    /// launch with <paramref name="items"/> (<see cref="NeuronDynamics.RerunBackward"/>); null where the op runs its plain backward
+    /// (x kept, or x already has a gradient to add to), the reference the fused form equals bit for bit.
+    /// </summary>
+    private static FusedInput? Fused(Tensor x, Tensor o, Tensor g, NeuronParameters pSave, KernelConfig items)
+    {
+        if (x.Block is not { IsFreed: true, Normalized: var (source, bn) } || !x.RequiresGrad || x.HasGrad || source.Length != x.Length)
+            return null;
+        var d = x.Device;
+        bool overG = o.Intermediate && g.Block is { Holds: 1 };
+        var dx = overG ? g.View : x.GradientTarget().View;
+        var shape = WithLaunchShape(d, pSave, source.View, g.View, dx);
+        var potentials = d.Arena.Allocate<float>((long)items.GridDim.X * pSave.Steps * NeuronDynamics.TileFloats(d.GroupSize, shape));
+        return new FusedInput(source.View, bn, dx, overG, shape, potentials);
+    }
+
+    /// <summary>What <see cref="Fused"/> found.</summary>
+    private readonly record struct FusedInput(ArrayView<float> Source, BatchNormAffine Affine, ArrayView<float> Dx, bool OverG, NeuronParameters Parameters,
+        ArrayView<float> Potentials);
 
     /// <summary>
     /// The spikes' tensor: written over the input currents where they are transient and rebuildable, or new; or, in a rerun

@@ -17,6 +17,7 @@ namespace Aia.Engine.Runtime;
 public sealed partial class Device : IDisposable
 {
     private readonly ConcurrentDictionary<System.Reflection.MethodInfo, Delegate> kernels = new();
+    private readonly ConcurrentDictionary<System.Reflection.MethodInfo, long> launchCounts = new();
     private long persistentBytes;
     private long peakBytes;
 
@@ -261,9 +262,18 @@ public sealed partial class Device : IDisposable
         }
     }
 
-    /// <summary>Loads a kernel once per device and caches the launcher.</summary>
-    private TLauncher Load<TLauncher>(Delegate kernel, Func<TLauncher> load) where TLauncher : Delegate =>
-        (TLauncher)kernels.GetOrAdd(kernel.Method, _ => load());
+    /// <summary>
+    /// How many times <paramref name="kernel"/> has been launched on this device so far (launches skipped by a dry run do not
+    /// count): lets a test check which of an op's paths ran.
+    /// </summary>
+    public long LaunchCount(Delegate kernel) => launchCounts.TryGetValue(kernel.Method, out long n) ? n : 0;
+
+    /// <summary>Loads a kernel once per device and caches the launcher; counts the launch.</summary>
+    private TLauncher Load<TLauncher>(Delegate kernel, Func<TLauncher> load) where TLauncher : Delegate
+    {
+        launchCounts.AddOrUpdate(kernel.Method, 1, static (_, n) => n + 1);
+        return (TLauncher)kernels.GetOrAdd(kernel.Method, _ => load());
+    }
 
     /// <inheritdoc/>
     public void Dispose()

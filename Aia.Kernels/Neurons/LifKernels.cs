@@ -40,6 +40,33 @@ public static class LifKernels
             NeuronDynamics.Backward(Layer(item, chunks, p), state, NeuronDynamics.Aia, g, u, x, 1f, p.Decay, dx, accumulate, p);
     }
 
+    /// <summary>
+    /// <see cref="Backward"/> (<paramref name="variant"/> <see cref="NeuronDynamics.Lif"/>: LIF and IF) or <see cref="AiaBackward"/>
+    /// (<see cref="NeuronDynamics.Aia"/>: dx = x du) for input currents that are a batch norm's output
+    /// x = (c - mean) * invStd * gamma + shift (<see cref="InputAffine"/>), read from the convolution output <paramref name="c"/>
+    /// instead of a copy of x, with u recomputed tile by tile into this group's part of <paramref name="potentials"/> (groups x T x
+    /// <see cref="NeuronDynamics.TileFloats"/> floats) instead of a saved tensor (<see cref="NeuronDynamics.RerunBackward"/>). The map
+    /// is per channel, so the work items are chunks of one channel's positions, C * <paramref name="chunks"/> of them (as
+    /// <see cref="CachedAiaKernels.BackwardFromNormalized"/>), not chunks of the layer; each neuron's arithmetic does not depend on
+    /// the items, so dx (overwritten, never accumulated) is that of the forward, the batch norm and <see cref="Backward"/> or
+    /// <see cref="AiaBackward"/> bit for bit. <paramref name="dx"/> may be <paramref name="g"/>. <paramref name="pSave"/> has
+    /// <see cref="NeuronParameters.SavePotential"/> set.
+    /// </summary>
+    public static void BackwardFromNormalized<TSteps>(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, int variant, ArrayView<float> dx,
+        ArrayView<float> potentials, int chunks, NeuronParameters pSave)
+        where TSteps : struct, INeuronSteps
+    {
+        var state = NeuronDynamics.AllocateState();
+        int groups = Grid.DimX, items = pSave.Channels * chunks, perGroup = potentials.IntLength / groups;
+        var own = potentials.SubView(Grid.IdxX * perGroup, perGroup);
+        for (int item = Grid.IdxX; item < items; item += groups)
+        {
+            var slice = ChannelSlice.Of(item, chunks, pSave.Channels, pSave.Spatial, pSave.Positions);
+            var affine = InputAffine.Of(bn.Mean, bn.InvStd, bn.Gamma, bn.Shift, slice.Channel);
+            default(TSteps).RerunBackward(slice, state, own, variant, g, c, affine, 1f, pSave.Decay, dx, pSave);
+        }
+    }
+
     /// <summary>Item <paramref name="item"/> of <paramref name="chunks"/> over the layer's neurons taken as one channel.</summary>
     public static ChannelSlice Layer(int item, int chunks, NeuronParameters p) => ChannelSlice.Of(item, chunks, 1, p.Neurons, p.Neurons);
 }

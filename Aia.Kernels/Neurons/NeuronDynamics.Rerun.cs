@@ -13,23 +13,25 @@ public static partial class NeuronDynamics
         p.Quads != 0 && 4 * threads <= MaxTile ? 4 * Tile(threads, p.Lanes, 4) : Tile(threads, p.Lanes, 1);
 
     /// <summary>
-    /// Cached AIA's BPTT (<see cref="CachedAia"/>, no accumulation) of the neurons of <paramref name="slice"/>, tile by tile:
+    /// BPTT of backward <paramref name="variant"/> (<see cref="Lif"/>, <see cref="Aia"/> or <see cref="CachedAia"/>, no accumulation)
+    /// of the neurons of <paramref name="slice"/>, tile by tile:
     /// the forward of the tile is rerun first from the input currents (read through <paramref name="affine"/>), keeping
     /// u[t] before reset in <paramref name="potentials"/> (this group's T x tile floats, see <see cref="TileFloats"/>), then
     /// the tile's backward runs over them. The same steps in the same order as <see cref="Forward(ChannelSlice, ArrayView{float}, ArrayView{float}, InputAffine, float, float, ArrayView{float}, ArrayView{float}, NeuronParameters)"/>
-    /// followed by <see cref="Backward(ChannelSlice, ArrayView{float}, int, ArrayView{float}, ArrayView{float}, ArrayView{float}, InputAffine, float, float, ArrayView{float}, int, NeuronParameters)"/>,
-    /// so dx and the sums are theirs bit for bit; but u never needs a tensor of its own, and <paramref name="dx"/> may be
+    /// followed by <see cref="Backward(ChannelSlice, ArrayView{float}, int, ArrayView{float}, ArrayView{float}, ArrayView{float}, InputAffine, float, float, ArrayView{float}, int, NeuronParameters)"/>
+    /// with the same variant, so dx and the sums (the input and decay terms of PLIF's and cached AIA's parameter gradients) are
+    /// theirs bit for bit; but u never needs a tensor of its own, and <paramref name="dx"/> may be
     /// <paramref name="g"/> (each dx[k] is written after g[k] is read, by the same thread).
     /// </summary>
-    public static NeuronGradientSums RerunBackward(ChannelSlice slice, ArrayView<float> state, ArrayView<float> potentials, ArrayView<float> g,
-        ArrayView<float> x, InputAffine affine, float scale, float decay, ArrayView<float> dx, NeuronParameters p) =>
+    public static NeuronGradientSums RerunBackward(ChannelSlice slice, ArrayView<float> state, ArrayView<float> potentials, int variant,
+        ArrayView<float> g, ArrayView<float> x, InputAffine affine, float scale, float decay, ArrayView<float> dx, NeuronParameters p) =>
         UsesQuads(p)
-            ? RerunBackwardQuads(slice, state.Cast<Float4>(), potentials.Cast<Float4>(), g.Cast<Float4>(), x.Cast<Float4>(), affine, scale, decay,
-                dx.Cast<Float4>(), p)
-            : RerunBackwardScalars(slice, state, potentials, g, x, affine, scale, decay, dx, p);
+            ? RerunBackwardQuads(slice, state.Cast<Float4>(), potentials.Cast<Float4>(), variant, g.Cast<Float4>(), x.Cast<Float4>(), affine,
+                scale, decay, dx.Cast<Float4>(), p)
+            : RerunBackwardScalars(slice, state, potentials, variant, g, x, affine, scale, decay, dx, p);
 
     private static NeuronGradientSums RerunBackwardScalars(ChannelSlice slice, ArrayView<float> state, ArrayView<float> potentials,
-        ArrayView<float> g, ArrayView<float> x, InputAffine affine, float scale, float decay, ArrayView<float> dx, NeuronParameters p)
+        int variant, ArrayView<float> g, ArrayView<float> x, InputAffine affine, float scale, float decay, ArrayView<float> dx, NeuronParameters p)
     {
         int thread = Group.IdxX, threads = Group.DimX;
         int tile = Tile(threads, p.Lanes, 1), m = p.Neurons, steps = p.Steps;
@@ -55,7 +57,8 @@ public static partial class NeuronDynamics
                 for (int q = first + thread; q < end; q += threads, cursor.Next())
                 {
                     int k = offset + cursor.Index, s = q - first;
-                    var n = BackwardStep.Of(t == steps - 1 ? 0f : state[s], potentials[t * tile + s], g[k], affine.Apply(x[k]), CachedAia, scale, decay, p);
+                    var n = BackwardStep.Of(t == steps - 1 ? 0f : state[s], potentials[t * tile + s], g[k], variant != Lif ? affine.Apply(x[k]) : 0f,
+                        variant, scale, decay, p);
                     dx[k] = n.InputGradient;
                     state[s] = n.PotentialGradient;
                     inputSum += n.InputTerm;
@@ -68,7 +71,7 @@ public static partial class NeuronDynamics
 
     /// <summary>As <see cref="RerunBackwardScalars"/> over quads (see <see cref="ForwardQuads"/>); sums in component order.</summary>
     private static NeuronGradientSums RerunBackwardQuads(ChannelSlice slice, ArrayView<Float4> state, ArrayView<Float4> potentials,
-        ArrayView<Float4> g, ArrayView<Float4> x, InputAffine affine, float scale, float decay, ArrayView<Float4> dx, NeuronParameters p)
+        int variant, ArrayView<Float4> g, ArrayView<Float4> x, InputAffine affine, float scale, float decay, ArrayView<Float4> dx, NeuronParameters p)
     {
         int thread = Group.IdxX, threads = Group.DimX;
         int tile = 4 * Tile(threads, p.Lanes, 4), quads = tile / 4, m = p.Neurons / 4, steps = p.Steps;
@@ -102,11 +105,11 @@ public static partial class NeuronDynamics
                     var next = t == steps - 1 ? default : state[s];
                     var potential = potentials[t * quads + s];
                     var upstream = g[k];
-                    var input = affine.Apply(x[k]);
-                    var a = BackwardStep.Of(next.X, potential.X, upstream.X, input.X, CachedAia, scale, decay, p);
-                    var b = BackwardStep.Of(next.Y, potential.Y, upstream.Y, input.Y, CachedAia, scale, decay, p);
-                    var c = BackwardStep.Of(next.Z, potential.Z, upstream.Z, input.Z, CachedAia, scale, decay, p);
-                    var e = BackwardStep.Of(next.W, potential.W, upstream.W, input.W, CachedAia, scale, decay, p);
+                    var input = variant != Lif ? affine.Apply(x[k]) : default;
+                    var a = BackwardStep.Of(next.X, potential.X, upstream.X, input.X, variant, scale, decay, p);
+                    var b = BackwardStep.Of(next.Y, potential.Y, upstream.Y, input.Y, variant, scale, decay, p);
+                    var c = BackwardStep.Of(next.Z, potential.Z, upstream.Z, input.Z, variant, scale, decay, p);
+                    var e = BackwardStep.Of(next.W, potential.W, upstream.W, input.W, variant, scale, decay, p);
                     dx[k] = new Float4(a.InputGradient, b.InputGradient, c.InputGradient, e.InputGradient);
                     state[s] = new Float4(a.PotentialGradient, b.PotentialGradient, c.PotentialGradient, e.PotentialGradient);
                     inputSum += a.InputTerm + b.InputTerm + c.InputTerm + e.InputTerm;

@@ -13,5 +13,5 @@ public readonly struct PlainNeuronSteps : INeuronSteps
     /// <inheritdoc/>
     public NeuronGradientSums RerunBackward(ChannelSlice slice, ArrayView<float> state, ArrayView<float> potentials, int variant,
         ArrayView<float> g, ArrayView<float> x, InputAffine affine, float scale, float decay, ArrayView<float> dx, NeuronParameters p) =>
-        NeuronDynamics.RerunBackward(slice, state, potentials, g, x, affine, scale, decay, dx, p);
+        NeuronDynamics.RerunBackward(slice, state, potentials, variant, g, x, affine, scale, decay, dx, p);
 }

@@ -31,7 +31,7 @@ public readonly struct VectorNeuronSteps : INeuronSteps
         ArrayView<float> g, ArrayView<float> x, InputAffine affine, float scale, float decay, ArrayView<float> dx, NeuronParameters p) =>
         Applies(p)
             ? VectorNeuronLoops.RerunBackward(slice, state, potentials, variant, g, x, affine, scale, decay, dx, p)
-            : NeuronDynamics.RerunBackward(slice, state, potentials, g, x, affine, scale, decay, dx, p);
+            : NeuronDynamics.RerunBackward(slice, state, potentials, variant, g, x, affine, scale, decay, dx, p);
 
     /// <summary>Quads, one thread per group, the Heaviside spike: the case the vector loops replace.</summary>
     private static bool Applies(NeuronParameters p) => p.Quads != 0 && Group.DimX == 1 && !(p.SmoothSlope > 0f);

@@ -44,16 +44,22 @@ public sealed class LivenessTests
 
     [TestCase("cached-aia")]
     [TestCase("lif")]
+    [TestCase("if")]
     [TestCase("plif")]
     [TestCase("aia")]
     public void GradientsAreBitwiseTheSameWhetherActivationsAreFreedAndRebuiltOrKept(string neuron)
     {
         var (net, adam, x, labels) = Small(neuron);
+        var kind = NeuronKinds.Parse(neuron);
+        long before = FusedNeuronBackward.Launches(D, kind);
         // Through Sequential: spikes, pooled spikes and BN outputs are freed after the forward (spikes written over the BN
-        // outputs) and rebuilt in the backward (cached AIA reads its input through the BN map in the fused backward).
+        // outputs) and rebuilt in the backward (every neuron reads its input through the BN map in the fused backward).
         var freed = Gradients(net, adam, x, labels, kept: false, out long freedPeak);
-        // Layer by layer: nothing is released early, every backward reads the forward's own tensors.
+        long fused = FusedNeuronBackward.Launches(D, kind) - before;
+        // Layer by layer: nothing is released early, every backward reads the forward's own tensors (the plain neuron backward).
         var kept = Gradients(net, adam, x, labels, kept: true, out long keptPeak);
+        Assert.That(fused, Is.EqualTo(net.SpikingLayers().Count()), "every neuron of the freed step ran the fused backward");
+        Assert.That(FusedNeuronBackward.Launches(D, kind) - before, Is.EqualTo(fused), "the kept step ran the plain backward");
         Assert.That(freed.Keys, Is.EquivalentTo(kept.Keys));
         foreach (var (name, g) in kept)
             Assert.That(freed[name], Is.EqualTo(g), name);

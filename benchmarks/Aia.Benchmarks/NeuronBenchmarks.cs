@@ -43,6 +43,17 @@ public static class NeuronBenchmarks
                 d.Launch(LifKernels.Backward, items, o.View, u.View, dx.View, chunks, 0, p);
             };
         });
+        // The fused backward of LIF's op where x is a batch norm's output (the plain path is forward+backward above): the
+        // forward rerun reads c through the map, the backward reads g and writes dx (in the op, over g); u stays in a per-group scratch.
+        yield return new BenchmarkCase("neuron.lif.fused-backward", s, 20.0 * n, 12.0 * n, d =>
+        {
+            var (c, g, dx, _) = Buffers(d, shape);
+            var (p, chunks, items) = Launch(d, neurons, perChannel: true);
+            var bn = new BatchNormAffine(Channel(d, 0.1f), Channel(d, 1.5f), Channel(d, 0.8f), Channel(d, 0.2f));
+            var potentials = Tensor.Persistent(d, new Shape(items.GridDim.X * 10 * NeuronDynamics.TileFloats(d.GroupSize, p)));
+            return () => d.Launch(Engine.Ops.Spiking.Steps(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, c.View, bn, NeuronDynamics.Lif, dx.View, potentials.View,
+                chunks, p);
+        });
         yield return new BenchmarkCase("neuron.cached-aia.backward", s, 14.0 * n, 16.0 * n, d =>
         {
             var (x, g, u, dx) = Buffers(d, shape);
@@ -78,6 +89,14 @@ public static class NeuronBenchmarks
         int slices = perChannel ? 128 : 1;
         int chunks = Engine.Ops.Spiking.Chunks(d, slices, neurons / slices);
         return (p, chunks, new KernelConfig(Math.Min(d.GroupCount, slices * chunks), d.GroupSize));
+    }
+
+    /// <summary>One value per channel (a batch norm's statistic or parameter).</summary>
+    private static ArrayView<float> Channel(Device d, float value)
+    {
+        var t = Tensor.Persistent(d, new Shape(128));
+        t.CopyFrom(Enumerable.Repeat(value, 128).ToArray());
+        return t.View;
     }
 
     /// <summary>Four tensors of values uniform in [-1, 2): inputs, potentials and gradients around the threshold.</summary>
