@@ -44,15 +44,26 @@ public static class NeuronBenchmarks
             };
         });
         // The fused backward of LIF's op where x is a batch norm's output (the plain path is forward+backward above): the
-        // forward rerun reads c through the map, the backward reads g and writes dx (in the op, over g); u stays in a per-group scratch.
-        yield return new BenchmarkCase("neuron.lif.fused-backward", s, 20.0 * n, 12.0 * n, d =>
+        // forward rerun reads c through the map, the backward reads g and writes dx (in the op, over g); u stays in a per-group
+        // scratch. As the engine runs it (the CPU's vector steps where it has them), and with the plain steps (the reference).
+        foreach (bool plainSteps in new[] { false, true })
         {
-            var (c, g, dx, _) = Buffers(d, shape);
-            var (p, chunks, items) = Launch(d, neurons, perChannel: true);
-            var bn = new BatchNormAffine(Channel(d, 0.1f), Channel(d, 1.5f), Channel(d, 0.8f), Channel(d, 0.2f));
-            var potentials = Tensor.Persistent(d, new Shape(items.GridDim.X * 10 * NeuronDynamics.TileFloats(d.GroupSize, p)));
-            return () => d.Launch(Engine.Ops.Spiking.Steps(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, c.View, bn, NeuronDynamics.Lif, dx.View, potentials.View,
-                chunks, p);
+            yield return new BenchmarkCase(plainSteps ? "neuron.lif.fused-backward.plain-steps" : "neuron.lif.fused-backward", s, 20.0 * n, 12.0 * n, d =>
+            {
+                var (c, g, dx, _) = Buffers(d, shape);
+                var (p, chunks, items) = Launch(d, neurons, perChannel: true);
+                var bn = new BatchNormAffine(Channel(d, 0.1f), Channel(d, 1.5f), Channel(d, 0.8f), Channel(d, 0.2f));
+                var potentials = Tensor.Persistent(d, new Shape(items.GridDim.X * 10 * NeuronDynamics.TileFloats(d.GroupSize, p)));
+                var kernel = plainSteps ? LifKernels.BackwardFromNormalized<PlainNeuronSteps>
+                    : Engine.Ops.Spiking.Steps(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>);
+                return () => d.Launch(kernel, items, g.View, c.View, bn, NeuronDynamics.Lif, dx.View, potentials.View, chunks, p);
+            });
+        }
+        yield return new BenchmarkCase("neuron.lif.forward.plain-steps", s, 5.0 * n, 12.0 * n, d =>
+        {
+            var (x, o, u, _) = Buffers(d, shape);
+            var (p, chunks, items) = Launch(d, neurons, perChannel: false);
+            return () => d.Launch(LifKernels.Forward<PlainNeuronSteps>, items, x.View, o.View, u.View, chunks, p);
         });
         yield return new BenchmarkCase("neuron.cached-aia.backward", s, 14.0 * n, 16.0 * n, d =>
         {

@@ -52,12 +52,12 @@ using var device = Device.Create(kind, profiling: true, precision: precision);
 if (scale == 0)
     scale = device.Kind == DeviceKind.Cpu ? 32 : 1;
 Console.WriteLine($"device: {device.Description}; batch scale 1/{scale}; {iterations} iterations, median");
-Console.WriteLine($"{"kernel",-28} {"shape",-28} {"ms",10} {"GFLOP/s",10} {"GB/s",10}");
+Console.WriteLine($"{"kernel",-38} {"shape",-28} {"ms",10} {"GFLOP/s",10} {"GB/s",10}");
 foreach (var c in KernelBenchmarks.All(scale).Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
 {
     var run = c.Setup(device);
     double ms = Measure.MedianMs(device, run, iterations: iterations);
-    Console.WriteLine($"{c.Name,-28} {c.Shape,-28} {ms,10:F3} {c.Flops / ms / 1e6,10:F1} {c.Bytes / ms / 1e6,10:F1}");
+    Console.WriteLine($"{c.Name,-38} {c.Shape,-28} {ms,10:F3} {c.Flops / ms / 1e6,10:F1} {c.Bytes / ms / 1e6,10:F1}");
     if (json)
     {
         Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
