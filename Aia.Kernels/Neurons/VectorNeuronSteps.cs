@@ -52,25 +52,7 @@ internal static class VectorNeuronLoops
         ref float us = ref save ? ref u[0] : ref os;
         var c = new Constants(affine, scale, decay, p);
         for (int first = slice.Start; first < slice.End; first += tile)
-        {
-            int end = Math.Min(first + tile, slice.End);
-            var start = slice.Cursor(first, 4);
-            for (int t = 0, offset = 0; t < steps; t++, offset += m)
-            {
-                var cursor = start;
-                for (int q = first; q < end; q += 4, cursor.Next())
-                {
-                    nuint k = (nuint)(offset + cursor.Index), s = (nuint)(q - first);
-                    var kept = t == 0 ? Vector128<float>.Zero : Vector128.LoadUnsafe(ref ks, s);
-                    var potential = c.Decay * kept + c.Scale * c.Input(Vector128.LoadUnsafe(ref xs, k));
-                    var spike = c.Fire(potential);
-                    spike.StoreUnsafe(ref os, k);
-                    if (save)
-                        potential.StoreUnsafe(ref us, k);
-                    (potential * (c.One - spike)).StoreUnsafe(ref ks, s);
-                }
-            }
-        }
+            RunTile(slice, first, Math.Min(first + tile, slice.End), tile, m, steps, c, ref xs, ref ks, ref os, ref us, save ? 1 : 0);
     }
 
     [External("aia_cpu_vector_neuron_rerun_backward")]
@@ -87,19 +69,8 @@ internal static class VectorNeuronLoops
         for (int first = slice.Start; first < slice.End; first += tile)
         {
             int end = Math.Min(first + tile, slice.End);
+            RunTile(slice, first, end, tile, m, steps, c, ref xs, ref ks, ref ps, ref ps, Rerun);
             var start = slice.Cursor(first, 4);
-            for (int t = 0, offset = 0; t < steps; t++, offset += m)
-            {
-                var cursor = start;
-                for (int q = first; q < end; q += 4, cursor.Next())
-                {
-                    nuint k = (nuint)(offset + cursor.Index), s = (nuint)(q - first);
-                    var kept = t == 0 ? Vector128<float>.Zero : Vector128.LoadUnsafe(ref ks, s);
-                    var potential = c.Decay * kept + c.Scale * c.Input(Vector128.LoadUnsafe(ref xs, k));
-                    potential.StoreUnsafe(ref ps, (nuint)(t * tile) + s);
-                    (potential * (c.One - c.Fire(potential))).StoreUnsafe(ref ks, s);
-                }
-            }
             for (int t = steps - 1, offset = (steps - 1) * m; t >= 0; t--, offset -= m)
             {
                 var cursor = start;
@@ -124,6 +95,43 @@ internal static class VectorNeuronLoops
             }
         }
         return new NeuronGradientSums(inputSum, decaySum);
+    }
+
+    /// <summary>What <see cref="RunTile"/> stores: the spikes (0), the spikes and u (1), or u only, at t * tile + s (<see cref="Rerun"/>).</summary>
+    private const int Rerun = 2;
+
+    /// <summary>
+    /// The forward of positions [<paramref name="first"/>, <paramref name="end"/>) of the slice through all time steps
+    /// (<see cref="ForwardStep.Of"/>): spikes into <paramref name="os"/> and, with <paramref name="store"/> 1, u into
+    /// <paramref name="us"/> at each element's index; with <see cref="Rerun"/> only u, into the tile's scratch
+    /// <paramref name="us"/> at t * tile + s. The state carried between steps is <paramref name="ks"/>[s].
+    /// </summary>
+    private static void RunTile(ChannelSlice slice, int first, int end, int tile, int m, int steps, in Constants c, ref float xs, ref float ks,
+        ref float os, ref float us, int store)
+    {
+        var start = slice.Cursor(first, 4);
+        for (int t = 0, offset = 0; t < steps; t++, offset += m)
+        {
+            var cursor = start;
+            for (int q = first; q < end; q += 4, cursor.Next())
+            {
+                nuint k = (nuint)(offset + cursor.Index), s = (nuint)(q - first);
+                var kept = t == 0 ? Vector128<float>.Zero : Vector128.LoadUnsafe(ref ks, s);
+                var potential = c.Decay * kept + c.Scale * c.Input(Vector128.LoadUnsafe(ref xs, k));
+                var spike = c.Fire(potential);
+                if (store == Rerun)
+                {
+                    potential.StoreUnsafe(ref us, (nuint)(t * tile) + s);
+                }
+                else
+                {
+                    spike.StoreUnsafe(ref os, k);
+                    if (store != 0)
+                        potential.StoreUnsafe(ref us, k);
+                }
+                (potential * (c.One - spike)).StoreUnsafe(ref ks, s);
+            }
+        }
     }
 
     /// <summary>((v0 + v1) + v2) + v3: a quad's four terms summed as the plain path sums them.</summary>
