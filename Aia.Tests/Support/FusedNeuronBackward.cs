@@ -1,6 +1,6 @@
 using Aia.Engine.Models;
 using Aia.Engine.Runtime;
-using Aia.Kernels.Neurons;
+using Aia.Engine.Verification;
 
 namespace Aia.Tests.Support;
 
@@ -11,12 +11,7 @@ namespace Aia.Tests.Support;
 public static class FusedNeuronBackward
 {
     /// <summary>The kernel <paramref name="kind"/>'s op launches where its input currents are a freed batch-norm output.</summary>
-    public static Delegate Kernel(NeuronKind kind) => kind switch
-    {
-        NeuronKind.Plif => PlifKernels.BackwardFromNormalized,
-        NeuronKind.CachedAia => CachedAiaKernels.BackwardFromNormalized,
-        _ => LifKernels.BackwardFromNormalized,
-    };
+    public static Delegate Kernel(NeuronKind kind) => FusedNeuronCase.FusedKernel(kind);
 
     /// <summary>Launches of <paramref name="kind"/>'s fused backward on <paramref name="device"/> so far.</summary>
     public static long Launches(Device device, NeuronKind kind) => device.LaunchCount(Kernel(kind));
