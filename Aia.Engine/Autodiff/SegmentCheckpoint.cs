@@ -68,7 +68,7 @@ public static class SegmentCheckpoint
         {
             kept = d.Arena.AllocateBlock(((n + 31L) >> 5) * sizeof(uint));
             bits = kept.View<uint>((n + 31L) >> 5);
-            d.Launch(SpikeBitsKernels.Pack, d.GridStride(bits.Length), x.View, bits, n);
+            Ops.Spiking.PackSpikes(d, x.View, bits, n);
         }
         else
         {

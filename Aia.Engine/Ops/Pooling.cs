@@ -1,5 +1,6 @@
 using Aia.Engine.Runtime;
 using Aia.Kernels;
+using Aia.Kernels.Neurons;
 
 namespace Aia.Engine.Ops;
 
@@ -16,14 +17,14 @@ public static class Pooling
         var g = Geometry("AvgPool2d", x.Shape, kernel, stride ?? kernel);
         var y = Tensor.Empty(d, OutputShape(x.Shape, g));
         if (x.Block is { IsFreed: true, SpikeBits: { } kept })
-            d.Launch(Aia.Kernels.Neurons.SpikeBitsKernels.AvgPool, d.GridStride(g.OutputLength), kept, y.View, g); // spikes that exist only as bits
+            AvgPoolBits(d, kept, y.View, g); // spikes that exist only as bits
         else
             d.Launch(PoolingKernels.AvgForward, d.GridStride(g.OutputLength), x.View, y.View, Layout(d, g, x.View));
         if (x.Block is { SpikeBits: { } bits })
         {
             // Pooled spikes: transient, rebuilt from the spike bits (kept until the neuron's backward) when read.
             y.Block!.Transient = true;
-            y.Block.Rematerialize = view => d.Launch(Aia.Kernels.Neurons.SpikeBitsKernels.AvgPool, d.GridStride(g.OutputLength), bits, view, g);
+            y.Block.Rematerialize = view => AvgPoolBits(d, bits, view, g);
         }
         if (d.Tape.Needs(x))
         {
@@ -74,6 +75,19 @@ public static class Pooling
         if (g.Disjoint && !g.Covering && !acc)
             Elementwise.Fill(x.Device, dx, 0f);
         return (dx, acc);
+    }
+
+    /// <summary>
+    /// Average pooling of spikes kept as bits into <paramref name="y"/>: four outputs per two words where the CPU accelerator
+    /// runs quads (<see cref="SpikeBitsKernels.AvgPoolQuads"/>), else one output per thread (<see cref="SpikeBitsKernels.AvgPool"/>).
+    /// </summary>
+    internal static void AvgPoolBits(Device d, ILGPU.ArrayView<uint> bits, ILGPU.ArrayView<float> y, PoolGeometry g)
+    {
+        var layout = Layout(d, g, y);
+        if (layout.Quads != 0)
+            d.Launch(SpikeBitsKernels.AvgPoolQuads, d.GridStride(g.OutputLength), bits, y, layout);
+        else
+            d.Launch(SpikeBitsKernels.AvgPool, d.GridStride(g.OutputLength), bits, y, g);
     }
 
     /// <summary>

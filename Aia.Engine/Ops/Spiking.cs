@@ -46,7 +46,7 @@ public static class Spiking
         var (o, unread) = Output(x);
         int chunks = Chunks(d, 1, p.Neurons);
         if (!unread)
-            d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xIn, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+            d.Launch(Steps(d, PlifKernels.Forward<VectorNeuronSteps>, PlifKernels.Forward<PlainNeuronSteps>), ItemConfig(d, chunks), xIn, w.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
@@ -59,7 +59,7 @@ public static class Spiking
                 var partials = d.Arena.Allocate<float>((long)p.Channels * perChannel);
                 if (Fused(x, o, g, pSave, items) is { } f)
                 {
-                    d.Launch(PlifKernels.BackwardFromNormalized, items, g.View, f.Source, f.Affine, w.View, f.Dx, f.Potentials, partials,
+                    d.Launch(Steps(d, PlifKernels.BackwardFromNormalized<VectorNeuronSteps>, PlifKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, f.Source, f.Affine, w.View, f.Dx, f.Potentials, partials,
                         perChannel, f.Parameters);
                     if (f.OverG) x.AdoptOrAddGradient(g);
                 }
@@ -67,7 +67,7 @@ public static class Spiking
                 {
                     var xv = x.ReadForBackward();
                     var u = d.Arena.Allocate<float>(x.Length);
-                    d.Launch(PlifKernels.Forward, ItemConfig(d, chunks), xv, w.View, u, u, chunks, pSave);
+                    d.Launch(Steps(d, PlifKernels.Forward<VectorNeuronSteps>, PlifKernels.Forward<PlainNeuronSteps>), ItemConfig(d, chunks), xv, w.View, u, u, chunks, pSave);
                     var (dx, acc, inPlace) = InputGradient(x, o, g);
                     d.Launch(PlifKernels.Backward, items, g.View, u, xv, w.View, dx, partials, perChannel, Elementwise.Flag(acc),
                         WithLaunchShape(d, pSave, xv, g.View, dx));
@@ -98,7 +98,7 @@ public static class Spiking
         int chunks = Chunks(d, p.Channels, p.Positions);
         var items = ItemConfig(d, p.Channels * chunks);
         if (!unread)
-            d.Launch(CachedAiaKernels.Forward, items, xIn, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
+            d.Launch(Steps(d, CachedAiaKernels.Forward<VectorNeuronSteps>, CachedAiaKernels.Forward<PlainNeuronSteps>), items, xIn, beta.View, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
@@ -108,7 +108,7 @@ public static class Spiking
                 var partials = d.Arena.Allocate<float>((long)p.Channels * chunks);
                 if (Fused(x, o, g, pSave, items) is { } f)
                 {
-                    d.Launch(CachedAiaKernels.BackwardFromNormalized, items, g.View, f.Source, f.Affine, beta.View, f.Dx, f.Potentials, partials,
+                    d.Launch(Steps(d, CachedAiaKernels.BackwardFromNormalized<VectorNeuronSteps>, CachedAiaKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, f.Source, f.Affine, beta.View, f.Dx, f.Potentials, partials,
                         chunks, f.Parameters);
                     if (f.OverG) x.AdoptOrAddGradient(g);
                 }
@@ -116,7 +116,7 @@ public static class Spiking
                 {
                     var xv = x.ReadForBackward();
                     var u = d.Arena.Allocate<float>(x.Length);
-                    d.Launch(CachedAiaKernels.Forward, items, xv, beta.View, u, u, chunks, pSave);
+                    d.Launch(Steps(d, CachedAiaKernels.Forward<VectorNeuronSteps>, CachedAiaKernels.Forward<PlainNeuronSteps>), items, xv, beta.View, u, u, chunks, pSave);
                     var (dx, acc, inPlace) = InputGradient(x, o, g);
                     d.Launch(CachedAiaKernels.Backward, items, g.View, u, xv, beta.View, dx, partials, chunks,
                         Elementwise.Flag(acc), WithLaunchShape(d, pSave, xv, g.View, dx));
@@ -157,7 +157,7 @@ public static class Spiking
         int chunks = Chunks(d, 1, p.Neurons);
         var items = ItemConfig(d, chunks);
         if (!unread)
-            d.Launch(LifKernels.Forward, items, xIn, o.View, d.Arena.Allocate<float>(0), chunks, p);
+            d.Launch(Steps(d, LifKernels.Forward<VectorNeuronSteps>, LifKernels.Forward<PlainNeuronSteps>), items, xIn, o.View, d.Arena.Allocate<float>(0), chunks, p);
         var bits = KeepSpikes(o, record && !unread);
         if (record)
         {
@@ -169,14 +169,14 @@ public static class Spiking
                 var channelItems = ItemConfig(d, p.Channels * perChannel);
                 if (Fused(x, o, g, pSave, channelItems) is { } f)
                 {
-                    d.Launch(LifKernels.BackwardFromNormalized, channelItems, g.View, f.Source, f.Affine, variant, f.Dx, f.Potentials, perChannel,
+                    d.Launch(Steps(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>), channelItems, g.View, f.Source, f.Affine, variant, f.Dx, f.Potentials, perChannel,
                         f.Parameters);
                     if (f.OverG) x.AdoptOrAddGradient(g);
                     return;
                 }
                 var xv = x.ReadForBackward();
                 var u = d.Arena.Allocate<float>(x.Length);
-                d.Launch(LifKernels.Forward, items, xv, u, u, chunks, pSave);
+                d.Launch(Steps(d, LifKernels.Forward<VectorNeuronSteps>, LifKernels.Forward<PlainNeuronSteps>), items, xv, u, u, chunks, pSave);
                 var (dx, acc, inPlace) = InputGradient(x, o, g);
                 var shape = WithLaunchShape(d, pSave, xv, g.View, dx);
                 if (aia)
@@ -253,6 +253,13 @@ public static class Spiking
     }
 
     /// <summary>
+    /// The instantiation of a neuron kernel for <paramref name="d"/>: with <see cref="VectorNeuronSteps"/> where the CPU
+    /// accelerator runs its vector code (<see cref="Device.VectorTiles"/>), else with <see cref="PlainNeuronSteps"/> (GPUs,
+    /// and the tests of the portable code); the results are the same bit for bit.
+    /// </summary>
+    public static TKernel Steps<TKernel>(Device d, TKernel vector, TKernel plain) where TKernel : Delegate => d.VectorTiles ? vector : plain;
+
+    /// <summary>
     /// The work-item layout of the reducing kernels (PLIF's and cached AIA's backward, spike counts): how many
     /// chunks each of <paramref name="slices"/> slices (channels, or time steps) of <paramref name="positions"/>
     /// positions is cut into. Enough items to fill the grid, at most 2048 positions each; it depends only on the
@@ -293,10 +300,23 @@ public static class Spiking
         int n = (int)o.Length;
         var bits = d.Arena.AllocateBlock(((n + 31L) >> 5) * sizeof(uint));
         var words = bits.View<uint>((n + 31L) >> 5);
-        d.Launch(SpikeBitsKernels.Pack, d.GridStride(words.Length), o.View, words, n);
+        PackSpikes(d, o.View, words, n);
         block.Rematerialize = view => d.Launch(SpikeBitsKernels.Unpack, d.GridStride(n), words, view, n);
         block.SpikeBits = words;
         return [bits];
+    }
+
+    /// <summary>
+    /// Packs the n spikes <paramref name="o"/> into <paramref name="words"/> (<see cref="SpikeBitsKernels"/>): on the CPU
+    /// accelerator 16 spikes per view access (<see cref="SpikeBitsKernels.PackBlocks"/>) where n is a multiple of 32 and
+    /// <paramref name="o"/> starts on a block of 16; else, and on GPUs, the plain <see cref="SpikeBitsKernels.Pack"/>.
+    /// </summary>
+    internal static void PackSpikes(Device d, ArrayView<float> o, ArrayView<uint> words, int n)
+    {
+        if (!d.Launches.Gpu && n % 32 == 0 && ((IContiguousArrayView)o).Index % 16 == 0)
+            d.Launch(SpikeBitsKernels.PackBlocks, d.GridStride(words.Length), o, words, (int)words.Length, CpuLayout.Block(d, words.Length));
+        else
+            d.Launch(SpikeBitsKernels.Pack, d.GridStride(words.Length), o, words, n);
     }
 
     /// <summary>

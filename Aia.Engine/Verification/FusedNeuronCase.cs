@@ -30,12 +30,16 @@ public sealed record FusedNeuronCase(NeuronKind Kind, Shape Shape, NeuronOptions
         return new FusedNeuronCase(kind, shape, options, RandomData.Uniform(rng, shape.Length, -1f, 2f), RandomData.Uniform(rng, shape.Length));
     }
 
-    /// <summary>The fused backward kernel the op of <paramref name="kind"/> launches.</summary>
-    public static Delegate FusedKernel(NeuronKind kind) => kind switch
+    /// <summary>
+    /// The fused backward kernel the op of <paramref name="kind"/> launches on <paramref name="d"/>: instantiated with the neuron
+    /// steps <see cref="Spiking.Steps"/> picks for the device.
+    /// </summary>
+    public static Delegate FusedKernel(Device d, NeuronKind kind) => kind switch
     {
-        NeuronKind.Plif => PlifKernels.BackwardFromNormalized,
-        NeuronKind.CachedAia => CachedAiaKernels.BackwardFromNormalized,
-        _ => LifKernels.BackwardFromNormalized,
+        NeuronKind.Plif => Spiking.Steps<Delegate>(d, PlifKernels.BackwardFromNormalized<VectorNeuronSteps>, PlifKernels.BackwardFromNormalized<PlainNeuronSteps>),
+        NeuronKind.CachedAia => Spiking.Steps<Delegate>(d, CachedAiaKernels.BackwardFromNormalized<VectorNeuronSteps>,
+            CachedAiaKernels.BackwardFromNormalized<PlainNeuronSteps>),
+        _ => Spiking.Steps<Delegate>(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>),
     };
 
     /// <summary>
@@ -53,7 +57,7 @@ public sealed record FusedNeuronCase(NeuronKind Kind, Shape Shape, NeuronOptions
         var modules = new Module[] { bn, neuron };
         try
         {
-            long launches = device.LaunchCount(FusedKernel(Kind));
+            long launches = device.LaunchCount(FusedKernel(device, Kind));
             var x = Tensor.FromArray(device, Shape, Input);
             x.RequiresGrad = true;
             Tensor o;
@@ -68,7 +72,7 @@ public sealed record FusedNeuronCase(NeuronKind Kind, Shape Shape, NeuronOptions
                 o = neuron.Forward(y);
             }
             device.Tape.Backward(Elementwise.Multiply(o, Tensor.FromArray(device, Shape, Upstream)));
-            if (!device.Arena.Planning && device.LaunchCount(FusedKernel(Kind)) - launches != (fused ? 1 : 0))
+            if (!device.Arena.Planning && device.LaunchCount(FusedKernel(device, Kind)) - launches != (fused ? 1 : 0))
                 throw new InvalidOperationException($"{Kind}: the {(fused ? "fused" : "plain")} neuron backward did not run.");
             var result = new Dictionary<string, float[]> { ["input"] = x.Grad!.ToArray() };
             foreach (var (prefix, module) in new[] { ("bn", (Module)bn), ("neuron", neuron) })

@@ -14,14 +14,15 @@ namespace Aia.Kernels.Neurons;
 public static class CachedAiaKernels
 {
     /// <summary>o = LIF(beta[c] * x) over C * <paramref name="chunks"/> items; u saved when p.SavePotential is set.</summary>
-    public static void Forward(ArrayView<float> x, ArrayView<float> beta, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+    public static void Forward<TSteps>(ArrayView<float> x, ArrayView<float> beta, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+        where TSteps : struct, INeuronSteps
     {
         var state = NeuronDynamics.AllocateState();
         int groups = Grid.DimX, items = p.Channels * chunks;
         for (int item = Grid.IdxX; item < items; item += groups)
         {
             var slice = ChannelSlice.Of(item, chunks, p.Channels, p.Spatial, p.Positions);
-            NeuronDynamics.Forward(slice, state, x, beta[slice.Channel], p.Decay, o, u, p);
+            default(TSteps).Forward(slice, state, x, default, beta[slice.Channel], p.Decay, o, u, p);
         }
     }
 
@@ -54,8 +55,9 @@ public static class CachedAiaKernels
     /// never accumulated) and the partials are theirs bit for bit. <paramref name="dx"/> may be <paramref name="g"/>.
     /// <paramref name="pSave"/> has <see cref="NeuronParameters.SavePotential"/> set.
     /// </summary>
-    public static void BackwardFromNormalized(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, ArrayView<float> beta,
+    public static void BackwardFromNormalized<TSteps>(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, ArrayView<float> beta,
         ArrayView<float> dx, ArrayView<float> potentials, ArrayView<float> partials, int chunks, NeuronParameters pSave)
+        where TSteps : struct, INeuronSteps
     {
         var state = NeuronDynamics.AllocateState();
         var shared = GroupReduce.Allocate();
@@ -65,7 +67,7 @@ public static class CachedAiaKernels
         {
             var slice = ChannelSlice.Of(item, chunks, pSave.Channels, pSave.Spatial, pSave.Positions);
             var affine = InputAffine.Of(bn.Mean, bn.InvStd, bn.Gamma, bn.Shift, slice.Channel);
-            var sums = NeuronDynamics.RerunBackward(slice, state, own, NeuronDynamics.CachedAia, g, c, affine, beta[slice.Channel], pSave.Decay, dx, pSave);
+            var sums = default(TSteps).RerunBackward(slice, state, own, NeuronDynamics.CachedAia, g, c, affine, beta[slice.Channel], pSave.Decay, dx, pSave);
             float sum = GroupReduce.Sum(shared, sums.Input);
             if (Group.IdxX == 0)
                 partials[item] = sum;

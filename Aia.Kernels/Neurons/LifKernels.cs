@@ -12,12 +12,13 @@ namespace Aia.Kernels.Neurons;
 public static class LifKernels
 {
     /// <summary>o = LIF(x) over [T, neurons]; u[t] before reset saved when p.SavePotential is set.</summary>
-    public static void Forward(ArrayView<float> x, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+    public static void Forward<TSteps>(ArrayView<float> x, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+        where TSteps : struct, INeuronSteps
     {
         var state = NeuronDynamics.AllocateState();
         int groups = Grid.DimX;
         for (int item = Grid.IdxX; item < chunks; item += groups)
-            NeuronDynamics.Forward(Layer(item, chunks, p), state, x, 1f, p.Decay, o, u, p);
+            default(TSteps).Forward(Layer(item, chunks, p), state, x, default, 1f, p.Decay, o, u, p);
     }
 
     /// <summary>BPTT of LIF/IF: dx (+)= du from g = dL/do and the saved u.</summary>
@@ -51,8 +52,9 @@ public static class LifKernels
     /// <see cref="AiaBackward"/> bit for bit. <paramref name="dx"/> may be <paramref name="g"/>. <paramref name="pSave"/> has
     /// <see cref="NeuronParameters.SavePotential"/> set.
     /// </summary>
-    public static void BackwardFromNormalized(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, int variant, ArrayView<float> dx,
+    public static void BackwardFromNormalized<TSteps>(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, int variant, ArrayView<float> dx,
         ArrayView<float> potentials, int chunks, NeuronParameters pSave)
+        where TSteps : struct, INeuronSteps
     {
         var state = NeuronDynamics.AllocateState();
         int groups = Grid.DimX, items = pSave.Channels * chunks, perGroup = potentials.IntLength / groups;
@@ -61,7 +63,7 @@ public static class LifKernels
         {
             var slice = ChannelSlice.Of(item, chunks, pSave.Channels, pSave.Spatial, pSave.Positions);
             var affine = InputAffine.Of(bn.Mean, bn.InvStd, bn.Gamma, bn.Shift, slice.Channel);
-            NeuronDynamics.RerunBackward(slice, state, own, variant, g, c, affine, 1f, pSave.Decay, dx, pSave);
+            default(TSteps).RerunBackward(slice, state, own, variant, g, c, affine, 1f, pSave.Decay, dx, pSave);
         }
     }
 

@@ -17,13 +17,14 @@ namespace Aia.Kernels.Neurons;
 public static class PlifKernels
 {
     /// <summary>o = PLIF(x) with k = sigmoid(w[0]): u[t] = (1 - k) kept[t-1] + k x[t]; u saved when p.SavePotential is set.</summary>
-    public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+    public static void Forward<TSteps>(ArrayView<float> x, ArrayView<float> w, ArrayView<float> o, ArrayView<float> u, int chunks, NeuronParameters p)
+        where TSteps : struct, INeuronSteps
     {
         var state = NeuronDynamics.AllocateState();
         float k = Surrogate.Logistic(w[0]);
         int groups = Grid.DimX;
         for (int item = Grid.IdxX; item < chunks; item += groups)
-            NeuronDynamics.Forward(LifKernels.Layer(item, chunks, p), state, x, k, 1f - k, o, u, p);
+            default(TSteps).Forward(LifKernels.Layer(item, chunks, p), state, x, default, k, 1f - k, o, u, p);
     }
 
     /// <summary>
@@ -58,8 +59,9 @@ public static class PlifKernels
     /// norm and <see cref="Backward"/>, so dx (overwritten, never accumulated) and the partials are theirs bit for bit.
     /// <paramref name="dx"/> may be <paramref name="g"/>. <paramref name="pSave"/> has <see cref="NeuronParameters.SavePotential"/> set.
     /// </summary>
-    public static void BackwardFromNormalized(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, ArrayView<float> w,
+    public static void BackwardFromNormalized<TSteps>(ArrayView<float> g, ArrayView<float> c, BatchNormAffine bn, ArrayView<float> w,
         ArrayView<float> dx, ArrayView<float> potentials, ArrayView<float> partials, int chunks, NeuronParameters pSave)
+        where TSteps : struct, INeuronSteps
     {
         var state = NeuronDynamics.AllocateState();
         var shared = GroupReduce.Allocate();
@@ -70,7 +72,7 @@ public static class PlifKernels
         {
             var slice = ChannelSlice.Of(item, chunks, pSave.Channels, pSave.Spatial, pSave.Positions);
             var affine = InputAffine.Of(bn.Mean, bn.InvStd, bn.Gamma, bn.Shift, slice.Channel);
-            var sums = NeuronDynamics.RerunBackward(slice, state, own, NeuronDynamics.CachedAia, g, c, affine, k, 1f - k, dx, pSave);
+            var sums = default(TSteps).RerunBackward(slice, state, own, NeuronDynamics.CachedAia, g, c, affine, k, 1f - k, dx, pSave);
             float sum = GroupReduce.Sum(shared, sums.Input - sums.Decay);
             if (Group.IdxX == 0)
                 partials[item] = sum;

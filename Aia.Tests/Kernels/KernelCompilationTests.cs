@@ -1,6 +1,7 @@
 using System.Reflection;
 using Aia.Kernels;
 using Aia.Kernels.Gemm;
+using Aia.Kernels.Neurons;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.OpenCL;
@@ -53,8 +54,18 @@ public sealed class KernelCompilationTests
             .Where(t => t is { IsAbstract: true, IsSealed: true } && t.Name.EndsWith("Kernels", StringComparison.Ordinal))
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(m => m.ReturnType == typeof(void))
-            .SelectMany(m => m.IsGenericMethodDefinition ? products.Select(p => m.MakeGenericMethod(p)) : [m])
+            .SelectMany(m => m.IsGenericMethodDefinition ? Instantiations(m, products) : [m])
             .OrderBy(Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A generic kernel as GPUs launch it: with each of <paramref name="products"/> (the GEMM kernels) or with
+    /// <see cref="PlainNeuronSteps"/> (the neuron kernels), whichever meets its type parameter's constraint; the CPU-only
+    /// <see cref="VectorTileProduct"/> and <see cref="VectorNeuronSteps"/> never.
+    /// </summary>
+    private static IEnumerable<MethodInfo> Instantiations(MethodInfo m, Type[] products) =>
+        products.Append(typeof(PlainNeuronSteps))
+            .Where(p => m.GetGenericArguments()[0].GetGenericParameterConstraints().All(c => c.IsAssignableFrom(p)))
+            .Select(p => m.MakeGenericMethod(p));
 
     [OneTimeTearDown]
     public void DisposeContext()

@@ -63,14 +63,18 @@ public sealed class PtxasTests
             Assert.That(r.SharedBytes + DynamicShared(kernel), Is.LessThanOrEqualTo(SharedLimit),
                 $"{name}: {r.SharedBytes} B static + {DynamicShared(kernel)} B dynamic shared memory on {arch}");
         }
-        Reports[name] = (reports[0], reports[1], kernel.IsGenericMethod, Ptxas.RuntimeDivisions(compiled.PTXAssembly));
+        Reports[name] = (reports[0], reports[1], IsGemm(kernel), Ptxas.RuntimeDivisions(compiled.PTXAssembly));
     }
 
     /// <summary>
     /// The most dynamic shared memory the launch planning may give a kernel, bytes: the GEMM kernels (generic in
     /// their tile product) get the whole limit (GemmLaunch plans within it), so their static shared memory must be 0.
     /// </summary>
-    private static int DynamicShared(MethodInfo kernel) => kernel.IsGenericMethod ? SharedLimit : 0;
+    private static int DynamicShared(MethodInfo kernel) => IsGemm(kernel) ? SharedLimit : 0;
+
+    /// <summary>Whether <paramref name="kernel"/> is a GEMM kernel: generic in its tile product (the neuron kernels are generic in their steps).</summary>
+    private static bool IsGemm(MethodInfo kernel) =>
+        kernel.IsGenericMethod && typeof(Aia.Kernels.Gemm.ITileProduct).IsAssignableFrom(kernel.GetGenericArguments()[0]);
 
     /// <summary>Dynamic shared memory of a full 64 x 64 GEMM tile with chunks of 32 (the occupancy column), bytes.</summary>
     private static int TypicalGemmShared(string name) => 4 * new Aia.Kernels.Gemm.GemmTiling(4096, 4096, 4096, 64, 64, 32).SharedFloats(256, name.Contains('<', StringComparison.Ordinal));

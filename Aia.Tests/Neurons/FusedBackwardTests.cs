@@ -16,7 +16,7 @@ namespace Aia.Tests.Neurons;
 /// into its own buffer) against the plain backward the ops run otherwise (the batch norm's output, the forward kernel rerun
 /// into a full u tensor, the backward kernel), both launched as <see cref="Spiking"/> launches them: dx, PLIF's partials
 /// and dw, cached AIA's partials and dbeta must be equal bit for bit, on the test device (groups of 2), groups of 1 (the
-/// production CPU device) and 4, and the GPU-shaped device (warps of 32, groups of 256, one scalar neuron per thread).
+/// production CPU device, whose fused kernels run VectorNeuronSteps) and 4, and the GPU-shaped device (warps of 32, groups of 256, one scalar neuron per thread).
 /// </summary>
 public sealed class FusedBackwardTests
 {
@@ -115,15 +115,15 @@ public sealed class FusedBackwardTests
             switch (kind)
             {
                 case NeuronKind.Plif:
-                    d.Launch(PlifKernels.BackwardFromNormalized, channelItems, g.View, c.View, bn, w.View, dx.View, potentials, partials.View,
+                    d.Launch(Spiking.Steps(d, PlifKernels.BackwardFromNormalized<VectorNeuronSteps>, PlifKernels.BackwardFromNormalized<PlainNeuronSteps>), channelItems, g.View, c.View, bn, w.View, dx.View, potentials, partials.View,
                         perChannel, p);
                     break;
                 case NeuronKind.CachedAia:
-                    d.Launch(CachedAiaKernels.BackwardFromNormalized, channelItems, g.View, c.View, bn, w.View, dx.View, potentials,
+                    d.Launch(Spiking.Steps(d, CachedAiaKernels.BackwardFromNormalized<VectorNeuronSteps>, CachedAiaKernels.BackwardFromNormalized<PlainNeuronSteps>), channelItems, g.View, c.View, bn, w.View, dx.View, potentials,
                         partials.View, perChannel, p);
                     break;
                 default:
-                    d.Launch(LifKernels.BackwardFromNormalized, channelItems, g.View, c.View, bn, variant, dx.View, potentials, perChannel, p);
+                    d.Launch(Spiking.Steps(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>), channelItems, g.View, c.View, bn, variant, dx.View, potentials, perChannel, p);
                     break;
             }
         }
@@ -134,15 +134,15 @@ public sealed class FusedBackwardTests
             switch (kind)
             {
                 case NeuronKind.Plif:
-                    d.Launch(PlifKernels.Forward, layerItems, x.View, w.View, u, u, layerChunks, pSave);
+                    d.Launch(PlifKernels.Forward<PlainNeuronSteps>, layerItems, x.View, w.View, u, u, layerChunks, pSave);
                     d.Launch(PlifKernels.Backward, channelItems, g.View, u, x.View, w.View, dx.View, partials.View, perChannel, 0, p);
                     break;
                 case NeuronKind.CachedAia:
-                    d.Launch(CachedAiaKernels.Forward, channelItems, x.View, w.View, u, u, perChannel, pSave);
+                    d.Launch(CachedAiaKernels.Forward<PlainNeuronSteps>, channelItems, x.View, w.View, u, u, perChannel, pSave);
                     d.Launch(CachedAiaKernels.Backward, channelItems, g.View, u, x.View, w.View, dx.View, partials.View, perChannel, 0, p);
                     break;
                 default:
-                    d.Launch(LifKernels.Forward, layerItems, x.View, u, u, layerChunks, pSave);
+                    d.Launch(LifKernels.Forward<PlainNeuronSteps>, layerItems, x.View, u, u, layerChunks, pSave);
                     if (kind == NeuronKind.Aia)
                         d.Launch(LifKernels.AiaBackward, layerItems, g.View, u, x.View, dx.View, layerChunks, 0, p);
                     else

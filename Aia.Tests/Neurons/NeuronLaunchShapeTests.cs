@@ -81,7 +81,7 @@ public sealed class NeuronLaunchShapeTests
         {
             int chunks = Spiking.Chunks(d, 1, p.Neurons);
             var items = new KernelConfig(Math.Min(d.GroupCount, chunks), d.GroupSize);
-            d.Launch(LifKernels.Forward, items, x.View, o.View, u.View, chunks, p);
+            d.Launch(LifKernels.Forward<PlainNeuronSteps>, items, x.View, o.View, u.View, chunks, p);
             if (input.Kind == NeuronKind.Aia)
                 d.Launch(LifKernels.AiaBackward, items, g.View, u.View, x.View, dx.View, chunks, 0, p);
             else
@@ -93,7 +93,7 @@ public sealed class NeuronLaunchShapeTests
         int perChannel = Spiking.Chunks(d, p.Channels, p.Positions);
         var partials = Tensor.Empty(d, new Shape(p.Channels * perChannel));
         var config = new KernelConfig(Math.Min(d.GroupCount, p.Channels * perChannel), d.GroupSize);
-        d.Launch(CachedAiaKernels.Forward, config, x.View, beta.View, o.View, u.View, perChannel, p);
+        d.Launch(CachedAiaKernels.Forward<PlainNeuronSteps>, config, x.View, beta.View, o.View, u.View, perChannel, p);
         d.Launch(CachedAiaKernels.Backward, config, g.View, u.View, x.View, beta.View, dx.View, partials.View, perChannel, 0, p);
         d.Launch(CachedAiaKernels.BetaGradient, d.GridStride(p.Channels), partials.View, dbeta.View, perChannel, 0);
         return (o.ToArray(), u.ToArray(), dx.ToArray(), dbeta.ToArray());

@@ -10,9 +10,12 @@ namespace Aia.Tests.Support;
 /// </summary>
 public static class FusedNeuronBackward
 {
-    /// <summary>The kernel <paramref name="kind"/>'s op launches where its input currents are a freed batch-norm output.</summary>
-    public static Delegate Kernel(NeuronKind kind) => FusedNeuronCase.FusedKernel(kind);
+    /// <summary>
+    /// The kernel <paramref name="kind"/>'s op launches on <paramref name="d"/> where its input currents are a freed batch-norm
+    /// output: instantiated with the neuron steps <see cref="Engine.Ops.Spiking.Steps"/> picks for the device.
+    /// </summary>
+    public static Delegate Kernel(Device d, NeuronKind kind) => FusedNeuronCase.FusedKernel(d, kind);
 
     /// <summary>Launches of <paramref name="kind"/>'s fused backward on <paramref name="device"/> so far.</summary>
-    public static long Launches(Device device, NeuronKind kind) => device.LaunchCount(Kernel(kind));
+    public static long Launches(Device device, NeuronKind kind) => device.LaunchCount(Kernel(device, kind));
 }

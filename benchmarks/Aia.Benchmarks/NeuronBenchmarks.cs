@@ -25,7 +25,7 @@ public static class NeuronBenchmarks
         {
             var (x, o, u, _) = Buffers(d, shape);
             var (p, chunks, items) = Launch(d, neurons, perChannel: false);
-            return () => d.Launch(LifKernels.Forward, items, x.View, o.View, u.View, chunks, p);
+            return () => d.Launch(Forward(d), items, x.View, o.View, u.View, chunks, p);
         });
         yield return new BenchmarkCase("neuron.lif.backward", s, 12.0 * n, 12.0 * n, d =>
         {
@@ -39,7 +39,7 @@ public static class NeuronBenchmarks
             var (p, chunks, items) = Launch(d, neurons, perChannel: false);
             return () =>
             {
-                d.Launch(LifKernels.Forward, items, x.View, o.View, u.View, chunks, p);
+                d.Launch(Forward(d), items, x.View, o.View, u.View, chunks, p);
                 d.Launch(LifKernels.Backward, items, o.View, u.View, dx.View, chunks, 0, p);
             };
         });
@@ -51,7 +51,7 @@ public static class NeuronBenchmarks
             var (p, chunks, items) = Launch(d, neurons, perChannel: true);
             var bn = new BatchNormAffine(Channel(d, 0.1f), Channel(d, 1.5f), Channel(d, 0.8f), Channel(d, 0.2f));
             var potentials = Tensor.Persistent(d, new Shape(items.GridDim.X * 10 * NeuronDynamics.TileFloats(d.GroupSize, p)));
-            return () => d.Launch(LifKernels.BackwardFromNormalized, items, g.View, c.View, bn, NeuronDynamics.Lif, dx.View, potentials.View,
+            return () => d.Launch(Engine.Ops.Spiking.Steps(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>), items, g.View, c.View, bn, NeuronDynamics.Lif, dx.View, potentials.View,
                 chunks, p);
         });
         yield return new BenchmarkCase("neuron.cached-aia.backward", s, 14.0 * n, 16.0 * n, d =>
@@ -73,6 +73,11 @@ public static class NeuronBenchmarks
             return () => x.View.CopyTo(y.View);
         });
     }
+
+    /// <summary>The LIF forward the engine runs on <paramref name="d"/> (the CPU's vector loops where it has them).</summary>
+    private static Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, NeuronParameters> Forward(Device d) =>
+        Engine.Ops.Spiking.Steps<Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, NeuronParameters>>(d,
+            LifKernels.Forward<VectorNeuronSteps>, LifKernels.Forward<PlainNeuronSteps>);
 
     /// <summary>
     /// The op's launch shape: parameters with the device's lanes, and the items of a layer-wide kernel (LIF) or of a
