@@ -8,7 +8,7 @@ namespace Aia.Engine.Verification;
 /// <summary>
 /// Checks of the fused neuron kernels at a VGGSNN layer size, [10, 32/scale, 128, 64, 64]: spikes bit for bit
 /// against the float reference (quantized inputs make every potential exact), gradients against the double
-/// reference BPTT.
+/// reference BPTT, and behind a batch norm the fused backward against the plain one (<see cref="FusedNeuronCase"/>).
 /// </summary>
 public static class NeuronChecks
 {
@@ -31,6 +31,10 @@ public static class NeuronChecks
                     GradCheck.Compare(input.Value.Run(d).ParameterGradient,
                         input.Value.ReferenceParameterGradient(input.Value.ReferenceBackward()), 1e-2, 1e-4));
             }
+            // Batch norm then neuron: the fused backward (x read through the map, u rerun tile by tile) against the plain one,
+            // bit for bit (on CUDA this holds only if ptxas contracts the map's multiply-add alike in both kernels).
+            var fused = new Lazy<FusedNeuronCase>(() => FusedNeuronCase.Random(kind, shape, options, (ulong)kind + 13));
+            yield return new KernelCheck(name + ".fused-backward", shape.ToString(), d => fused.Value.Compare(d));
         }
     }
 }

@@ -2,6 +2,7 @@ using Aia.Engine.Models;
 using Aia.Engine.Nn.Neurons;
 using Aia.Engine.Ops;
 using Aia.Engine.Runtime;
+using Aia.Engine.Verification;
 using Aia.Kernels.Neurons;
 using Aia.Tests.Support;
 using NUnit.Framework;
@@ -36,6 +37,20 @@ public sealed class FusedBackwardTests
     [Test]
     public void EqualsThePlainBackwardBitwiseOnTheGpuShapedDevice([ValueSource(nameof(Kinds))] NeuronKind kind) =>
         Check(TestDevice.GpuShaped(256), kind, new Shape(2, 2, 3, 4, 6), 62);
+
+    [Test]
+    public void TheOpsRunTheFusedFormBehindABatchNormAndItEqualsThePlainOne([ValueSource(nameof(Kinds))] NeuronKind kind)
+    {
+        // The check `aia verify` runs (it throws if the op did not take the form asked for); the kernels are compared on the
+        // GPU-shaped device above (the whole op there takes some 20 s per case).
+        var d = TestDevice.Cpu;
+        var shape = new Shape(3, 2, 4, 6, 8);
+        var options = new NeuronOptions { Decay = kind == NeuronKind.If ? 1f : 0.5f };
+        var c = FusedNeuronCase.Random(kind, shape, options, 63).Compare(d);
+        Assert.That(c.Passed, c.ToString());
+        var linear = FusedNeuronCase.Random(kind, new Shape(4, 3, 10), options, 64).Compare(d);
+        Assert.That(linear.Passed, "[T, N, F]: " + linear);
+    }
 
     /// <summary>With the reset path (dx over g) and with it detached (dx in its own buffer).</summary>
     private static void Check(Device d, NeuronKind kind, Shape shape, int seed)

@@ -1,7 +1,6 @@
 using Aia.Engine.Models;
-using Aia.Engine.Ops;
 using Aia.Engine.Runtime;
-using Aia.Kernels.Neurons;
+using Aia.Engine.Verification;
 
 namespace Aia.Tests.Support;
 
@@ -13,15 +12,9 @@ public static class FusedNeuronBackward
 {
     /// <summary>
     /// The kernel <paramref name="kind"/>'s op launches on <paramref name="d"/> where its input currents are a freed batch-norm
-    /// output: instantiated with the neuron steps <see cref="Spiking.Steps"/> picks for the device.
+    /// output: instantiated with the neuron steps <see cref="Engine.Ops.Spiking.Steps"/> picks for the device.
     /// </summary>
-    public static Delegate Kernel(Device d, NeuronKind kind) => kind switch
-    {
-        NeuronKind.Plif => Spiking.Steps<Delegate>(d, PlifKernels.BackwardFromNormalized<VectorNeuronSteps>, PlifKernels.BackwardFromNormalized<PlainNeuronSteps>),
-        NeuronKind.CachedAia => Spiking.Steps<Delegate>(d, CachedAiaKernels.BackwardFromNormalized<VectorNeuronSteps>,
-            CachedAiaKernels.BackwardFromNormalized<PlainNeuronSteps>),
-        _ => Spiking.Steps<Delegate>(d, LifKernels.BackwardFromNormalized<VectorNeuronSteps>, LifKernels.BackwardFromNormalized<PlainNeuronSteps>),
-    };
+    public static Delegate Kernel(Device d, NeuronKind kind) => FusedNeuronCase.FusedKernel(d, kind);
 
     /// <summary>Launches of <paramref name="kind"/>'s fused backward on <paramref name="device"/> so far.</summary>
     public static long Launches(Device device, NeuronKind kind) => device.LaunchCount(Kernel(device, kind));
