@@ -39,4 +39,21 @@ public sealed class DeviceTests
         Assert.That(d.GridStride(3).GridDim.X, Is.EqualTo(2), "never more groups than the work needs");
         Assert.Throws<ArgumentOutOfRangeException>(() => Device.Create(DeviceKind.Cpu, cpuThreadsPerGroup: 3));
     }
+
+    [Test]
+    public void KernelTimesRecordEveryLaunchWhileSetAndNothingOtherwise()
+    {
+        using var d = Device.Create(DeviceKind.Cpu, cpuCores: 1); // its own device: nothing else launches on it
+        var y = Tensor.Empty(d, new Shape(1000));
+        d.KernelTimes = [];
+        Aia.Engine.Ops.Elementwise.Fill(d, y.View, 2f);
+        Aia.Engine.Ops.Elementwise.Fill(d, y.View, 3f);
+        var times = d.KernelTimes;
+        d.KernelTimes = null;
+        Aia.Engine.Ops.Elementwise.Fill(d, y.View, 4f);
+        Assert.That(times.Keys, Is.EqualTo(new[] { "ElementwiseKernels.Fill" }));
+        Assert.That(times["ElementwiseKernels.Fill"].Launches, Is.EqualTo(2));
+        Assert.That(times["ElementwiseKernels.Fill"].Milliseconds, Is.GreaterThan(0));
+        Assert.That(y.ToArray(), Is.All.EqualTo(4f), "the launches still run");
+    }
 }

@@ -8,6 +8,7 @@ using Aia.Engine.Runtime;
 // End-to-end training step (the PyTorch peer's measurement): ... -- step [--model vggsnn] [--neuron lif]
 //   [-T 10] [--size 64] [--batch 32] [--device ...] [--iterations N] [--dry-run: memory plan only, no kernels]
 //   [--no-plan: do not size the arena by a dry run first] [--quick: one timed step, no inference or layer timing]
+//   [--kernels: also the time of every kernel of a step, each launch synchronised]
 //   [--memory default|low: low = segment checkpointing, the backward reruns each segment's forward]
 // Both take --precision fp32|tf32|bf16 (default tf32 on CUDA; the CPU computes fp32).
 var kind = DeviceKind.Auto;
@@ -15,7 +16,7 @@ Precision? precision = null;
 string filter = "", model = "small", neuron = "cached-aia";
 int scale = 0, iterations = 20, steps = 6, size = 32, batch = 32;
 bool step = args.Length > 0 && args[0] == "step", json = false;
-bool dryRun = false, plan = true, quick = false;
+bool dryRun = false, plan = true, quick = false, kernels = false;
 var memory = Aia.Engine.Models.MemoryMode.Default;
 for (int i = step ? 1 : 0; i < args.Length; i++)
 {
@@ -35,10 +36,11 @@ for (int i = step ? 1 : 0; i < args.Length; i++)
         case "--dry-run" when step: dryRun = true; break;
         case "--no-plan" when step: plan = false; break;
         case "--quick" when step: quick = true; break;
+        case "--kernels" when step: kernels = true; break;
         case "--memory" when step: memory = Aia.Engine.Models.MemoryModes.Parse(args[++i]); break;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}'; use --device, --filter, --scale, --iterations (kernels) " +
-                                    "or step --model --neuron -T --size --batch --device --iterations --dry-run --no-plan --quick --memory; " +
+                                    "or step --model --neuron -T --size --batch --device --iterations --dry-run --no-plan --quick --kernels --memory; " +
                                     "--precision fp32|tf32|bf16 for both");
             return 2;
     }
@@ -46,7 +48,7 @@ for (int i = step ? 1 : 0; i < args.Length; i++)
 if (step)
 {
     using var stepDevice = Device.Create(kind, precision: precision);
-    return StepBenchmark.Run(stepDevice, model, neuron, steps, size, batch, iterations, dryRun, plan, quick, memory);
+    return StepBenchmark.Run(stepDevice, model, neuron, steps, size, batch, iterations, dryRun, plan, quick, memory, kernels);
 }
 using var device = Device.Create(kind, profiling: true, precision: precision);
 if (scale == 0)

@@ -23,7 +23,7 @@ public static class StepBenchmark
 {
     /// <summary>Runs the benchmark; returns the exit code.</summary>
     public static int Run(Device device, string model, string neuron, int steps, int size, int batch, int iterations,
-        bool dryRun = false, bool plan = true, bool quick = false, MemoryMode memory = MemoryMode.Default)
+        bool dryRun = false, bool plan = true, bool quick = false, MemoryMode memory = MemoryMode.Default, bool kernels = false)
     {
         var spec = ModelSpec.Parse(model);
         var kind = NeuronKinds.Parse(neuron);
@@ -125,6 +125,8 @@ public static class StepBenchmark
         Console.Write(measured.Format());
         if (!quick)
             Breakdown(device, net, shape, input, labels, adam);
+        if (kernels)
+            KernelProfile(device, iterations, () => Step());
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["peer"] = "aia-" + device.Kind.ToString().ToLowerInvariant(),
@@ -201,6 +203,24 @@ public static class StepBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-34} {ms,9:F2} ms {ms / total,7:P1}"));
         foreach (var (name, ms) in backward.OrderByDescending(b => b.Value))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    backward of {name,-24} {ms,9:F2} ms {ms / total,7:P1}"));
+    }
+
+    /// <summary>
+    /// Per kernel (class, method, steps or tile product), the milliseconds and launches of one training step, averaged over
+    /// <paramref name="iterations"/> steps with every launch synchronised and timed (<see cref="Device.KernelTimes"/>).
+    /// </summary>
+    private static void KernelProfile(Device device, int iterations, Action step)
+    {
+        device.KernelTimes = [];
+        for (int i = 0; i < iterations; i++)
+            step();
+        var times = device.KernelTimes;
+        device.KernelTimes = null;
+        double total = times.Values.Sum(v => v.Milliseconds) / iterations;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kernels of one step (every launch synchronised, mean of {iterations} steps): {total:F1} ms"));
+        foreach (var (name, (ms, launches)) in times.OrderByDescending(t => t.Value.Milliseconds))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name,-58} {ms / iterations,9:F2} ms {ms / iterations / total,7:P1} {launches / iterations,4} launches"));
     }
 
     private static double Median(IEnumerable<double> values)
