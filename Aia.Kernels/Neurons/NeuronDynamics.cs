@@ -19,7 +19,9 @@ namespace Aia.Kernels.Neurons;
 /// and a buffer lookup: a full tile of quads streams 4 KB runs of each array per step, instead of walking T
 /// addresses a time step apart per neuron (power-of-two strides that collide in the caches), with a quarter of
 /// the accesses. Each neuron's arithmetic is the same whatever the tiling, so outputs and input gradients do not
-/// depend on it bitwise; only the summation order of the parameter gradients does.
+/// depend on it bitwise; only the summation order of the parameter gradients does. The kernels reach these loops through
+/// <see cref="PlainNeuronSteps"/>; on the CPU accelerator <see cref="VectorNeuronSteps"/> runs the quad path as vector code,
+/// bit for bit the same.
 /// </para>
 /// </summary>
 public static partial class NeuronDynamics
