@@ -188,7 +188,9 @@ public sealed class MemoryArena : IDisposable
         if (events.Count > 0)
         {
             var next = ArenaLayout.Plan(events);
-            if (layout is null || next.Bytes >= layout.Bytes || next.SameSequence(layout))
+            // A planned step (a dry run) says what the next steps are: its layout replaces whatever was kept, also a larger one
+            // of other shapes (another model on the same device); a real step's replaces it when it is larger or the same sequence.
+            if (layout is null || planning || next.Bytes >= layout.Bytes || next.SameSequence(layout))
                 layout = next;
             PlannedBytes = Math.Max(PlannedBytes, next.Bytes);
         }
