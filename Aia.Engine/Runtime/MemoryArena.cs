@@ -167,15 +167,29 @@ public sealed class MemoryArena : IDisposable
     /// stages pageable host memory, so the source may be reused as soon as the call returns): uploading a batch does
     /// not stall the training step. Elsewhere the copy is synchronous.
     /// </summary>
-    public static void CopyIn<T>(ArrayView<T> target, ReadOnlySpan<T> data) where T : unmanaged
+    public static unsafe void CopyIn<T>(ArrayView<T> target, ReadOnlySpan<T> data) where T : unmanaged
     {
         if (data.Length == 0)
             return;
-        ref T first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data);
-        if (target.GetAccelerator().AcceleratorType == AcceleratorType.Cuda)
-            target.CopyFromCPUUnsafeAsync(ref first, data.Length);
-        else
-            target.CopyFromCPU(ref first, data.Length);
+        // Pinned for the call: ILGPU takes the reference as the address of a pinned buffer, and a garbage collection during
+        // the copy would otherwise move a managed array under it (the copy then reads whatever lies there). A pageable
+        // CUDA copy has staged the data when the call returns.
+        fixed (T* first = data)
+        {
+            if (target.GetAccelerator().AcceleratorType == AcceleratorType.Cuda)
+                target.CopyFromCPUUnsafeAsync(ref *first, data.Length);
+            else
+                target.CopyFromCPU(ref *first, data.Length);
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="data"/> (blocking), the host memory pinned for the copy (see <see cref="CopyIn"/>).</summary>
+    public static unsafe void CopyOut<T>(ArrayView<T> source, Span<T> data) where T : unmanaged
+    {
+        if (data.Length == 0)
+            return;
+        fixed (T* first = data)
+            source.CopyToCPU(ref *first, data.Length);
     }
 
     /// <summary>

@@ -247,7 +247,7 @@ public sealed class Tensor : IDisposable
     {
         var data = new float[Length];
         if (!Device.Arena.Planning)
-            View.CopyToCPU(data);
+            MemoryArena.CopyOut(View, data.AsSpan());
         return data;
     }
 

@@ -223,7 +223,7 @@ public sealed class Trainer : IDisposable
         var totals = state.Partial ?? new EpochTotals();
         observer.EpochStarted(epoch, c.Epochs, batches);
         lossSum.CopyFrom([(float)totals.LossSum]);
-        correct.View.CopyFromCPU([totals.Correct]);
+        MemoryArena.CopyIn<int>(correct.View, [totals.Correct]);
         if (start == 0)
             foreach (var (_, n) in Model.SpikingLayers()) n.Statistics.Reset();
         Model.Train();
@@ -444,7 +444,7 @@ public sealed class Trainer : IDisposable
     private (double LossSum, int Correct) ReadSums()
     {
         var c = new int[1];
-        correct.View.CopyToCPU(c);
+        MemoryArena.CopyOut(correct.View, c);
         return (lossSum.ToArray()[0], c[0]);
     }
 

@@ -110,7 +110,7 @@ public static class LayerChecks
         var logits = RandomData.Uniform(rng, shape.Length, -4f, 4f);
         var labels = Enumerable.Range(0, n).Select(_ => rng.NextInt(k)).ToArray();
         var labelView = d.Arena.Allocate<int>(n);
-        labelView.CopyFromCPU(labels);
+        MemoryArena.CopyIn(labelView, labels);
         var input = Tensor.FromArray(d, shape, logits);
         input.RequiresGrad = true;
         var loss = steps == 0 ? Losses.CrossEntropy(input, labelView, 0.1f) : Losses.CrossEntropyPerStep(input, labelView, 0.1f);
@@ -143,7 +143,7 @@ public static class LayerChecks
         {
             var grads = sizes.Select(s => RandomData.Uniform(rng, s, -0.05f, 0.05f)).ToArray();
             for (int i = 0; i < parameters.Count; i++)
-                parameters[i].GradientTarget().View.CopyFromCPU(grads[i]);
+                MemoryArena.CopyIn(parameters[i].GradientTarget().View, grads[i]);
             adam.Step();
             adam.ZeroGrad();
             var gd = grads.Select(g => Array.ConvertAll(g, x => (double)x)).ToArray();

@@ -24,7 +24,7 @@ public sealed class SpikeBitsTests
     private static uint[] Read(ILGPU.ArrayView<uint> view)
     {
         var host = new uint[view.Length];
-        view.CopyToCPU(host);
+        MemoryArena.CopyOut(view, host.AsSpan());
         return host;
     }
 

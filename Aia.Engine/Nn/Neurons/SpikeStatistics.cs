@@ -35,7 +35,7 @@ public sealed class SpikeStatistics
     {
         var perStep = new long[observed.Length];
         if (counts is not null)
-            counts.View.SubView(0, observed.Length).CopyToCPU(perStep);
+            MemoryArena.CopyOut(counts.View.SubView(0, observed.Length), perStep);
         return new SpikeCounts(perStep, (long[])observed.Clone());
     }
 
